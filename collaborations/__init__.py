@@ -1,0 +1,1 @@
+"""The collaborations app of ION Portal."""

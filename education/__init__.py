@@ -1,0 +1,1 @@
+"""The education app of ION Portal."""

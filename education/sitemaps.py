@@ -1,0 +1,3 @@
+"""Sitemaps of the education app, merged into /sitemap.xml by ion_portal/sitemaps.py."""
+
+SITEMAPS: dict = {}

@@ -1,0 +1,1 @@
+"""ION Portal: the web portal and data hub of the Immuno-Oncology Network."""

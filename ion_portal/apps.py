@@ -1,0 +1,17 @@
+"""The core app: users, people, units, vocabularies and the site's own pages."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class IonPortalConfig(AppConfig):
+    name = "ion_portal"
+    verbose_name = _("Portal core")
+
+    def ready(self):
+        from ion_portal.permissions import grant_curator_permissions
+
+        post_migrate.connect(
+            grant_curator_permissions, dispatch_uid="ion_portal_curator_permissions"
+        )

@@ -1,0 +1,150 @@
+"""The core pages: home, about, contact, the account overview, health check, robots and errors."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from ion_portal.forms import ContactForm
+from ion_portal.home import home_blocks
+from ion_portal.models import ContactMessage, Person
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    """The network's aims and entry points for each audience."""
+
+    template_name = "ion_portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["blocks"] = home_blocks(self.request)
+        return context
+
+
+class AboutView(TemplateView):
+    """The network, its steering committee and how to reach it."""
+
+    template_name = "ion_portal/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["committee"] = Person.objects.filter(on_steering_committee=True).select_related(
+            "unit"
+        )
+        return context
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _contact_allowed(request: HttpRequest) -> bool:
+    """At most CONTACT_RATE_LIMIT messages per client address per hour."""
+    key = f"contact-rate:{_client_ip(request)}"
+    count = cache.get(key, 0)
+    if count >= settings.CONTACT_RATE_LIMIT:
+        return False
+    cache.set(key, count + 1, timeout=3600)
+    return True
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    """The contact form: sends an e-mail to CONTACT_EMAIL; on any error keeps what was typed."""
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not _contact_allowed(request):
+            form.add_error(
+                None, _("Too many messages from your connection. Please try again in an hour.")
+            )
+            return render(request, "ion_portal/contact.html", {"form": form}, status=429)
+        data = form.cleaned_data
+        ContactMessage.objects.create(
+            name=data["name"], email=data["email"], subject=data["subject"], message=data["message"]
+        )
+        try:
+            send_mail(
+                subject=f"[ION Portal contact] {data['subject']}",
+                message=f"{data['name']} <{data['email']}> wrote:\n\n{data['message']}",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[settings.CONTACT_EMAIL],
+                fail_silently=False,
+            )
+        except OSError:
+            logger.exception("Contact e-mail could not be sent")
+            form.add_error(
+                None, _("Your message was saved but the e-mail could not be sent. We will read it.")
+            )
+            return render(request, "ion_portal/contact.html", {"form": form}, status=503)
+        messages.success(
+            request,
+            _("Thank you, your message has been sent. We usually answer within two working days."),
+        )
+        return redirect(reverse("contact"))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "ion_portal/contact.html", {"form": form}, status=status)
+
+
+@login_required
+def account_overview(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's page: membership state and links to account settings."""
+    return render(
+        request, "ion_portal/account.html", {"awaiting_approval": not request.user.is_member}
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database reachability and whether every migration is applied; 503 when either fails."""
+    database_ok, migrations_ok = True, False
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        executor = MigrationExecutor(connection)
+        migrations_ok = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        database_ok = False
+    healthy = database_ok and migrations_ok
+    body = {
+        "status": "ok" if healthy else "unhealthy",
+        "database": database_ok,
+        "migrations": migrations_ok,
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /account/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: the error may be the database.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

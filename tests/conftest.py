@@ -1,0 +1,66 @@
+"""Fixtures shared by the whole suite: users in each role, a clean cache, fast password hashing."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, PARTNERS_GROUP, User
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    # MD5 keeps account tests fast; the cache holds rate-limit counters that must not leak between tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(
+    email: str = "user@example.org", *, groups: tuple[str, ...] = (), verified: bool = True, **extra
+) -> User:
+    """A user with a verified primary e-mail address (allauth) in the given groups."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+@pytest.fixture
+def user(db) -> User:
+    """Signed-up, verified, but not yet approved as a member."""
+    return make_user("newcomer@example.org")
+
+
+@pytest.fixture
+def member(db) -> User:
+    return make_user("member@example.org", groups=(MEMBERS_GROUP,))
+
+
+@pytest.fixture
+def curator(db) -> User:
+    return make_user("curator@example.org", groups=(CURATORS_GROUP,), is_staff=True)
+
+
+@pytest.fixture
+def partner(db) -> User:
+    return make_user("partner@example.org", groups=(PARTNERS_GROUP,))
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client

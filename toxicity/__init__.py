@@ -1,0 +1,1 @@
+"""The toxicity app of ION Portal."""

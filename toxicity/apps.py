@@ -1,0 +1,9 @@
+"""App configuration of toxicity."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ToxicityConfig(AppConfig):
+    name = "toxicity"
+    verbose_name = _("Immune-related adverse events")

@@ -1,0 +1,1 @@
+"""The trials app of ION Portal."""

@@ -1,0 +1,9 @@
+"""App configuration of trials."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrialsConfig(AppConfig):
+    name = "trials"
+    verbose_name = _("Clinical trials")
