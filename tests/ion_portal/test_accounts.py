@@ -133,3 +133,17 @@ def test_admin_login_goes_through_the_site_login(client):
     response = client.get("/admin/", follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].startswith("/accounts/login/?next=")
+
+
+def test_email_change_requires_verifying_the_new_address(client, user):
+    from allauth.account.models import EmailAddress
+
+    client.force_login(user)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "moved@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["moved@example.org"]
+    new = EmailAddress.objects.get(email="moved@example.org")
+    assert not new.verified
+    # Until the new address is confirmed, the login stays the old one.
+    assert User.objects.get(pk=user.pk).email == user.email
