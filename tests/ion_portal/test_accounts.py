@@ -139,7 +139,9 @@ def test_email_change_requires_verifying_the_new_address(client, user):
     from allauth.account.models import EmailAddress
 
     client.force_login(user)
-    response = client.post(reverse("account_email"), {"action_add": "", "email": "moved@example.org"})
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "moved@example.org"}
+    )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["moved@example.org"]
