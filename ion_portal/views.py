@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,9 +15,11 @@ from django.db.migrations.loader import MigrationLoader
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
+from django.views.i18n import set_language as django_set_language
 
 from ion_portal.forms import ContactForm
 from ion_portal.home import home_blocks
@@ -97,6 +100,20 @@ def contact(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("contact"))
     status = 400 if request.method == "POST" else 200
     return render(request, "ion_portal/contact.html", {"form": form}, status=status)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, resolving `next` in the language of its own path.
+
+    Django resolves `next` in the request's language, which for /i18n/ comes from the cookie or the
+    browser; a Dutch page (/nl/…) would then not resolve and the switch would not keep the page.
+    """
+    next_path = urlsplit(request.POST.get("next", "/")).path
+    with translation.override(
+        translation.get_language_from_path(next_path) or settings.LANGUAGE_CODE
+    ):
+        return django_set_language(request)
 
 
 @login_required

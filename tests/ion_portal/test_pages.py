@@ -55,6 +55,19 @@ def test_language_switch_keeps_the_page(client):
     assert response["Location"] == "/nl/about/"
 
 
+def test_language_switch_back_to_english_keeps_the_page(client):
+    # Even when the browser's preference is Dutch, the Dutch page resolves and translates back.
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/nl/contact/"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response["Location"] == "/contact/"
+    client.cookies.clear()
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/nl/about/"}, HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    assert response["Location"] == "/about/"
+
+
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/does-not-exist/")
     assert response.status_code == 404
