@@ -54,7 +54,7 @@ def test_ics_has_the_rfc5545_required_parts(client):
     assert str(vevent["uid"]) == f"{event.uid}@127.0.0.1"
     assert str(vevent["summary"]) == event.title
     assert str(vevent["url"]).endswith("/events/winter-seminar/")
-    assert 'attachment; filename="winter-seminar.ics"' == response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="winter-seminar.ics"'
     # Lines are folded at 75 octets and end in CRLF.
     assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
 
