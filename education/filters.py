@@ -26,8 +26,11 @@ class NewsFilter(django_filters.FilterSet):
         empty_label=_("Any audience"),
         method=_audience_including_everyone,
     )
+    # Not just "Language": the header's language switcher already has that name.
     language = django_filters.ChoiceFilter(
-        label=_("Language"), choices=CONTENT_LANGUAGES, empty_label=_("Any language")
+        label=_("Language of the news item"),
+        choices=CONTENT_LANGUAGES,
+        empty_label=_("Any language"),
     )
 
     class Meta:
@@ -72,7 +75,7 @@ class ResourceFilter(django_filters.FilterSet):
     )
     language = django_filters.ChoiceFilter(
         field_name="variants__language",
-        label=_("Language"),
+        label=_("Language of the material"),
         choices=CONTENT_LANGUAGES,
         empty_label=_("Any language"),
         distinct=True,
