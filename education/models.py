@@ -64,6 +64,10 @@ EVENT_TIME_ZONES = [
 ]
 
 
+# Paths under /events/ that are pages of their own, so no event may use them as its slug.
+RESERVED_EVENT_SLUGS = {"past", "feed"}
+
+
 class Audience(models.TextChoices):
     PROFESSIONALS = "professionals", _("Healthcare professionals")
     PATIENTS = "patients", _("Patients and relatives")
@@ -201,6 +205,8 @@ class Event(Publishable):
         from django.core.exceptions import ValidationError
 
         errors = {}
+        if self.slug in RESERVED_EVENT_SLUGS:
+            errors["slug"] = _("This slug is taken by a page of the agenda; choose another.")
         if self.start and self.end and self.end < self.start:
             errors["end"] = _("The event cannot end before it starts.")
         if self.accreditation_points is not None and not self.accreditation_system:

@@ -6,10 +6,16 @@ Every public queryset starts from `published()`. Staff may open a draft or sched
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+import datetime
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -19,6 +25,8 @@ from .filters import EventFilter, NewsFilter, ResourceFilter
 from .models import Event, NewsItem, Resource, ResourceVariant
 
 PAGE_SIZE = 12
+FEED_PAST_DAYS = 90
+FEED_CACHE_SECONDS = 3600
 
 
 def _base_url(request) -> str:
@@ -135,8 +143,28 @@ def events_feed_ics(request) -> HttpResponse:
     if filterset.is_bound and not filterset.is_valid():
         errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in filterset.errors.items())
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-    events = filterset.qs.order_by("start", "pk")
-    body = calendar.build_calendar(events, base_url=_base_url(request), name=_("ION agenda"))
+    # Subscribers need what is coming and the recent past, not the whole archive.
+    since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
+    events = filterset.qs.filter(end__gte=since).order_by("start", "pk")
+    # Serialising iCalendar costs about 2 ms per event and calendar apps poll often, so the body is
+    # cached under a key that changes whenever the feed would: an edit (updated_at), a publication
+    # (count, latest published_at), the filters, the host and the language of the calendar's name.
+    state = events.aggregate(
+        count=Count("pk"), changed=Max("updated_at"), published=Max("published_at")
+    )
+    raw_key = "|".join(
+        [
+            request.GET.urlencode(),
+            request.get_host(),
+            get_language() or "",
+            repr(sorted(state.items())),
+        ]
+    )
+    key = "education:feed-ics:" + hashlib.sha256(raw_key.encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = calendar.build_calendar(events, base_url=_base_url(request), name=_("ION agenda"))
+        cache.set(key, body, FEED_CACHE_SECONDS)
     response = _ics_response(body, "ion-agenda.ics")
     # A subscription is displayed, not downloaded.
     response["Content-Disposition"] = 'inline; filename="ion-agenda.ics"'

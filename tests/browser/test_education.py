@@ -72,6 +72,7 @@ def test_resource_library_filters_by_language_and_opens_a_pdf(page, demo_data):
 @pytest.mark.parametrize(
     "path",
     [
+        "/",
         "/news/",
         "/news/patient-day-immunotherapy/",
         "/events/",

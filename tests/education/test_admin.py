@@ -103,3 +103,10 @@ def test_publish_now_action(curator_client):
 
     assert list(NewsItem.objects.published()) == [item]
     assert not Event.objects.published().exists()
+
+
+def test_event_slug_that_would_hide_an_agenda_page_is_refused(curator_client):
+    response = curator_client.post(reverse("admin:education_event_add"), _event_form(slug="past"))
+
+    assert "This slug is taken by a page of the agenda" in response.content.decode()
+    assert not Event.objects.exists()

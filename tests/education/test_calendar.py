@@ -149,3 +149,33 @@ def test_atom_feeds_parse_and_list_published_items(client):
     assert events.version == "atom10" and not events.bozo
     assert [entry.title for entry in events.entries] == ["Event upcoming-seminar"]
     assert events.entries[0].link.endswith("/events/upcoming-seminar/")
+
+
+def test_feed_leaves_out_events_that_ended_more_than_90_days_ago(client):
+    from django.utils import timezone
+
+    make_event("long-ago", start=timezone.now() - datetime.timedelta(days=120))
+    make_event("last-month", start=timezone.now() - datetime.timedelta(days=30))
+
+    summaries = [
+        str(vevent["summary"])
+        for vevent in _calendar(client.get("/events/feed.ics")).walk("VEVENT")
+    ]
+
+    assert summaries == ["Event last-month"]
+
+
+def test_cached_feed_changes_when_an_event_is_edited_or_published(client):
+    event = make_event("seminar", title="First title")
+    assert b"First title" in client.get("/events/feed.ics").content
+
+    event.title = "Second title"
+    event.save()
+    assert b"Second title" in client.get("/events/feed.ics").content
+
+    make_event("draft", status="draft", title="Now public")
+    assert b"Now public" not in client.get("/events/feed.ics").content
+    from education.models import Event
+
+    Event.objects.filter(slug="draft").update(status="published", published_at=event.published_at)
+    assert b"Now public" in client.get("/events/feed.ics").content
