@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, NewsItem, Resource, ResourceVariant
+from .models import CONTENT_LANGUAGES, Event, NewsItem, Resource, ResourceVariant
 
 
 class ScheduleStateFilter(admin.SimpleListFilter):
@@ -91,6 +91,14 @@ class NewsItemAdmin(PublishableAdmin):
 
 class EventAdminForm(forms.ModelForm):
     """Start and end are typed in the event's own time zone, not the server's."""
+
+    # A list of codes in a JSON field: offer the languages as choices instead of raw JSON.
+    languages = forms.MultipleChoiceField(
+        label=_("languages spoken"),
+        choices=CONTENT_LANGUAGES,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
 
     class Meta:
         model = Event

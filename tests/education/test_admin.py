@@ -30,7 +30,7 @@ def _event_form(**overrides) -> dict:
         "end_1": "12:00",
         "location": "",
         "online_url": "https://example.org/live",
-        "languages": '["en"]',
+        "languages": ["en", "nl"],
         "speakers": "",
         "accreditation_system": "",
         "accreditation_points": "",
@@ -49,6 +49,7 @@ def test_event_times_are_entered_in_the_event_time_zone(curator_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     event = Event.objects.get()
     assert event.start == datetime.datetime(2030, 1, 20, 16, 0, tzinfo=datetime.UTC)
+    assert event.languages == ["en", "nl"]
     change = curator_client.get(reverse("admin:education_event_change", args=[event.pk]))
     assert 'value="11:00:00"' in change.content.decode()
 
