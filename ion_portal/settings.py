@@ -347,3 +347,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- education ---
+# Largest resource file (PDF or image) a curator may upload, in bytes.
+EDUCATION_UPLOAD_MAX_BYTES = env_int("EDUCATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Two different "audience" choice sets (events/news and resources) need distinct OpenAPI enum names.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "AudienceEnum": "education.models.Audience",
+        "ResourceAudienceEnum": "education.models.Resource.ResourceAudience",
+    }
+)
