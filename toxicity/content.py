@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- en dashes and µ are intended in clinical ranges (1–2 mg/kg).
+# ruff: noqa: RUF001, RUF003 -- en dashes and µ are intended in clinical ranges (1–2 mg/kg).
 """Demo clinical content: 17 immune-related adverse events plus CAR-T CRS and ICANS, every grade.
 
 Written in our own words from the research note (shared/research/toxicity.md), which summarises the

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- en dashes and µ are intended in clinical ranges (1–2 mg/kg).
+# ruff: noqa: RUF001, RUF003 -- en dashes and µ are intended in clinical ranges (1–2 mg/kg).
 """Models of the toxicity app: organ systems, toxicities, grading schemes and their grades, guideline
 sources, per-grade recommendations, CTCAE v5.0 terms, the task force, its on-call rota and consults."""
 
@@ -609,6 +609,10 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.toxicity} G{self.grade} — {self.source}"
+
+    @property
+    def as_list(self) -> list[Recommendation]:
+        return [self]
 
     @property
     def steroid_summary(self) -> str:

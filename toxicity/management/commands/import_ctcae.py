@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- en dashes and µ are intended in clinical ranges (1–2 mg/kg).
+# ruff: noqa: RUF001, RUF003 -- en dashes and µ are intended in clinical ranges (1–2 mg/kg).
 """`manage.py import_ctcae PATH`: load the NCI CTCAE v5.0 terms from the CSV or XLSX file (idempotent)."""
 
 from pathlib import Path
