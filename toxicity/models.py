@@ -42,7 +42,8 @@ STOP_WORDS = frozenset({"a", "an", "and", "the", "of", "in", "on", "with", "or",
 
 def normalise(text: str) -> str:
     """Lower case, accents removed, punctuation to spaces and British spellings made American."""
-    text = unicodedata.normalize("NFKD", text or "")
+    text = (text or "").replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(char for char in text if not unicodedata.combining(char)).lower()
     text = re.sub(r"[^a-z0-9]+", " ", text)
     for pattern, replacement in _SPELLING_RULES:
