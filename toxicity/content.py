@@ -14,6 +14,7 @@ from __future__ import annotations
 SOURCES = [
     {
         "key": "local",
+        "short_name": "ION consensus",
         "name": "ION task-force consensus",
         "edition": "demo draft 0.1",
         "year": 2026,
@@ -25,6 +26,7 @@ SOURCES = [
     },
     {
         "key": "ctcae5",
+        "short_name": "CTCAE v5.0",
         "name": "NCI CTCAE",
         "edition": "v5.0 (27 Nov 2017)",
         "year": 2017,
@@ -35,6 +37,7 @@ SOURCES = [
     },
     {
         "key": "asco21",
+        "short_name": "ASCO 2021",
         "name": "ASCO guideline on irAEs from checkpoint inhibitors",
         "edition": "2021 update",
         "year": 2021,
@@ -45,6 +48,7 @@ SOURCES = [
     },
     {
         "key": "esmo17",
+        "short_name": "ESMO 2017",
         "name": "ESMO clinical practice guideline: toxicities from immunotherapy",
         "edition": "2017",
         "year": 2017,
@@ -55,6 +59,7 @@ SOURCES = [
     },
     {
         "key": "esmo22",
+        "short_name": "ESMO 2022",
         "name": "ESMO clinical practice guideline: toxicities from immunotherapy",
         "edition": "2022 update",
         "year": 2022,
@@ -65,6 +70,7 @@ SOURCES = [
     },
     {
         "key": "sitc17",
+        "short_name": "SITC 2017",
         "name": "SITC consensus on toxicity management",
         "edition": "2017",
         "year": 2017,
@@ -75,6 +81,7 @@ SOURCES = [
     },
     {
         "key": "bsmo",
+        "short_name": "BSMO",
         "name": "BSMO irAE pages and Immunomanager",
         "edition": "web pages (built on ESMO 2017)",
         "year": 2017,
@@ -85,6 +92,7 @@ SOURCES = [
     },
     {
         "key": "nccn",
+        "short_name": "NCCN 2024",
         "name": "NCCN Guidelines: management of immunotherapy-related toxicities",
         "edition": "Insights v2.2024",
         "year": 2024,
@@ -95,6 +103,7 @@ SOURCES = [
     },
     {
         "key": "astct19",
+        "short_name": "ASTCT 2019",
         "name": "ASTCT consensus grading of CRS and ICANS",
         "edition": "2019",
         "year": 2019,
@@ -106,6 +115,7 @@ SOURCES = [
     },
     {
         "key": "asco_cart21",
+        "short_name": "ASCO CAR-T 2021",
         "name": "ASCO guideline on irAEs in CAR T-cell therapy",
         "edition": "2021",
         "year": 2021,
@@ -139,7 +149,7 @@ ORGAN_SYSTEMS = [
 CHECKPOINT = ("checkpoint",)
 CELL = ("car_t", "bispecific")
 # CAR-T cells are one infusion; a T-cell engager's next dose waits until the event resolves.
-CELL_NOTE = "CAR-T: single infusion already given. T-cell engager: hold the next dose until resolved (task force to confirm)."
+CELL_NOTE = "T-cell engager: hold the next dose (task force to confirm)."
 
 P = "prednisone"
 MP = "methylprednisolone"

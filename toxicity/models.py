@@ -140,6 +140,9 @@ class GuidelineSource(models.Model):
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(
+        _("short name"), max_length=40, help_text=_("For tables, e.g. ASCO 2021.")
+    )
     edition = models.CharField(_("edition"), max_length=100)
     year = models.PositiveSmallIntegerField(_("year"))
     citation = models.TextField(_("citation"))

@@ -1,8 +1,8 @@
+# ruff: noqa: RUF001, RUF003 -- en dashes are part of the page text under test.
 """The toxicity pages: index, guideline, task force, patient card, service worker."""
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from toxicity.models import ConsultRequest, OnCallShift, TaskForceMember, Toxicity
