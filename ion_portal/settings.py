@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_tasks_db",
     "ion_portal",
     "trials",
     "toxicity",
@@ -202,8 +203,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work (e-mail, ClinicalTrials.gov refresh, alerts) goes through Django's task framework.
-# The immediate backend runs a task in the request; production sets TASKS_BACKEND to a queue backend
-# served by a worker process.
+# The immediate backend runs a task in the request; production sets
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend and runs `manage.py db_worker`.
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
@@ -264,17 +265,24 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- E-mail ------------------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str(
+# Django 6.1 mailers. Debug prints e-mail to the console; production sends through SMTP.
+_EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+_EMAIL_OPTIONS = {}
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    }
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ION Portal <noreply@ion-portal.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "info@ion-portal.example")

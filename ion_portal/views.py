@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -114,8 +114,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        executor = MigrationExecutor(connection)
-        migrations_ok = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        loader = MigrationLoader(connection)
+        migrations_ok = set(loader.graph.nodes) <= set(loader.applied_migrations)
     except DatabaseError:
         database_ok = False
     healthy = database_ok and migrations_ok
