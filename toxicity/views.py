@@ -4,6 +4,7 @@ offline service worker."""
 from __future__ import annotations
 
 import hashlib
+import json
 
 from django.contrib import messages
 from django.db.models import Count, Max, Q
@@ -152,7 +153,8 @@ def service_worker(request):
     body = render_to_string(
         "toxicity/sw.js",
         {
-            "urls": urls,
+            # JSON of our own reversed paths: a valid JS array literal in this JS-only response.
+            "pages_json": json.dumps(urls),
             "version": version,
         },
     )

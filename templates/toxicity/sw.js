@@ -3,7 +3,7 @@
 // without a network: pages network-first (fresh when online), static files cache-first.
 "use strict";
 const CACHE = "ion-toxicity-{{ version }}";
-const PAGES = [{% for url in urls %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+const PAGES = {{ pages_json|safe }};
 const ASSETS = [
   "{% static 'css/base.css' %}", "{% static 'css/components.css' %}", "{% static 'css/print.css' %}",
   "{% static 'css/toxicity.css' %}", "{% static 'js/site.js' %}", "{% static 'js/toxicity.js' %}",

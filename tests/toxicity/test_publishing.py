@@ -74,3 +74,13 @@ def test_next_review_must_follow_the_review(draft):
     draft.next_review_on = dt.date(2026, 4, 1)
     with pytest.raises(ValidationError, match="next review date"):
         draft.full_clean()
+
+
+def test_curators_edit_guidelines_with_recommendations_and_history_in_admin(
+    guidelines, curator_client
+):
+    toxicity = Toxicity.objects.get(slug="icans")
+    change = curator_client.get(f"/admin/toxicity/toxicity/{toxicity.pk}/change/")
+    assert change.status_code == 200
+    assert "With concurrent CRS" in change.content.decode()
+    assert curator_client.get(f"/admin/toxicity/toxicity/{toxicity.pk}/history/").status_code == 200
