@@ -1,1 +1,232 @@
-"""Admin of the toxicity app."""
+"""Admin of the toxicity app: curators edit guidelines (with history), the task force, the rota and consults."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from toxicity.models import (
+    ConsultRequest,
+    CtcaeTerm,
+    GradeDefinition,
+    GradingScheme,
+    GuidelineSource,
+    OnCallShift,
+    OrganSystem,
+    Recommendation,
+    TaskForceMember,
+    Toxicity,
+)
+
+
+@admin.register(OrganSystem)
+class OrganSystemAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(GuidelineSource)
+class GuidelineSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "edition", "year", "evidence_scale", "is_local_consensus"]
+    list_filter = ["evidence_scale", "is_local_consensus"]
+    search_fields = ["name", "edition", "citation"]
+
+
+class GradeDefinitionInline(admin.TabularInline):
+    model = GradeDefinition
+    extra = 0
+
+
+@admin.register(GradingScheme)
+class GradingSchemeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "system", "source"]
+    list_filter = ["system"]
+    search_fields = ["name", "ctcae_terms"]
+    inlines = [GradeDefinitionInline]
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    autocomplete_fields = ["source"]
+    filter_horizontal = ["based_on"]
+    fieldsets = [
+        (
+            None,
+            {"fields": [("grade", "source", "scenario"), "based_on", ("action", "action_note")]},
+        ),
+        (
+            _("Treatment"),
+            {
+                "fields": [
+                    "treatment",
+                    ("steroid_drug", "steroid_dose", "steroid_route", "steroid_purpose"),
+                    ("steroid_mg_per_kg_min", "steroid_mg_per_kg_max", "steroid_taper"),
+                    "hormones",
+                    ("escalation_agents", "escalation_trigger"),
+                ]
+            },
+        ),
+        (
+            _("Setting and evidence"),
+            {
+                "fields": [
+                    "consults",
+                    "workup",
+                    ("setting", "evidence_level", "source_checked"),
+                    "notes",
+                    "order",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Toxicity)
+class ToxicityAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "organ_system",
+        "status",
+        "version",
+        "reviewer",
+        "reviewed_on",
+        "next_review_on",
+    ]
+    list_filter = [
+        "status",
+        "organ_system",
+        "applies_checkpoint",
+        "applies_car_t",
+        "applies_bispecific",
+    ]
+    search_fields = ["name", "aliases", "ctcae_term"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["reviewer"]
+    date_hierarchy = "reviewed_on"
+    inlines = [RecommendationInline]
+    actions = ["publish"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "organ_system", "summary", "grading_scheme"]}),
+        (_("Search"), {"fields": ["aliases", "symptoms", "ctcae_term", "meddra_code"]}),
+        (
+            _("Applies to"),
+            {
+                "fields": [
+                    ("applies_checkpoint", "applies_car_t", "applies_bispecific"),
+                    ("higher_risk_classes", "higher_risk_note"),
+                ]
+            },
+        ),
+        (
+            _("Clinical content"),
+            {
+                "fields": [
+                    "workup",
+                    "red_flags",
+                    "specialist",
+                    "call_task_force_when",
+                    "must_not_miss",
+                    "contraindicated_agents",
+                    "is_endocrinopathy",
+                ]
+            },
+        ),
+        (
+            _("Review and publication"),
+            {
+                "fields": [
+                    "version",
+                    ("reviewer", "reviewed_on", "next_review_on"),
+                    ("status", "published_at"),
+                ]
+            },
+        ),
+    ]
+
+    @admin.action(description=_("Publish the selected guidelines (reviewed ones only)"))
+    def publish(self, request, queryset):
+        published, refused = 0, []
+        for toxicity in queryset:
+            toxicity.status = Toxicity.Status.PUBLISHED
+            try:
+                toxicity.full_clean()
+            except ValidationError:
+                refused.append(toxicity.name)
+                continue
+            toxicity.save()
+            published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("%d guideline published.", "%d guidelines published.", published)
+                % published,
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("Not published, a reviewer and review date are needed first: %s")
+                % ", ".join(refused),
+                messages.ERROR,
+            )
+
+
+@admin.register(CtcaeTerm)
+class CtcaeTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "meddra_code", "soc"]
+    list_filter = ["soc"]
+    search_fields = ["term", "meddra_code", "definition"]
+
+    def has_add_permission(self, request):
+        return False  # managed by `manage.py import_ctcae`
+
+
+class OnCallShiftInline(admin.TabularInline):
+    model = OnCallShift
+    extra = 1
+
+
+@admin.register(TaskForceMember)
+class TaskForceMemberAdmin(admin.ModelAdmin):
+    list_display = ["person", "specialty", "phone", "pager", "is_active"]
+    list_filter = ["specialty", "is_active"]
+    search_fields = ["person__first_name", "person__last_name"]
+    autocomplete_fields = ["person"]
+    inlines = [OnCallShiftInline]
+
+
+@admin.register(OnCallShift)
+class OnCallShiftAdmin(admin.ModelAdmin):
+    list_display = ["member", "starts_at", "ends_at"]
+    list_filter = ["member__specialty"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(ConsultRequest)
+class ConsultRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "created_at",
+        "requested_by",
+        "toxicity",
+        "status",
+        "notified_member",
+    ]
+    list_filter = ["status", "urgency", "specialty"]
+    readonly_fields = ["requested_by", "created_at", "notified_member", "notified_at"]
+    search_fields = ["question", "requested_by__email"]
+    actions = ["mark_answered"]
+
+    @admin.action(description=_("Mark as answered"))
+    def mark_answered(self, request, queryset):
+        queryset.update(status=ConsultRequest.Status.ANSWERED)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("requested_by", "toxicity", "notified_member__person")
+        )

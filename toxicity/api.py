@@ -1,3 +1,42 @@
 """API viewsets of the toxicity app. ion_portal/api.py registers every (prefix, viewset, basename) in ROUTES."""
 
-ROUTES: list[tuple] = []
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from rest_framework import viewsets
+
+from toxicity.models import OrganSystem, Toxicity
+from toxicity.serializers import OrganSystemSerializer, ToxicitySerializer
+
+
+class ToxicityViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published irAE guidelines with their grade definitions and per-grade recommendations."""
+
+    serializer_class = ToxicitySerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Toxicity.objects.published().with_guideline()
+
+
+class OrganSystemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Organ systems that have at least one published guideline."""
+
+    serializer_class = OrganSystemSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        published = Toxicity.objects.published().values("pk")
+        return (
+            OrganSystem.objects.annotate(
+                published_count=Count("toxicities", filter=Q(toxicities__in=published))
+            )
+            .filter(published_count__gt=0)
+            .order_by("order", "name")
+        )
+
+
+ROUTES: list[tuple] = [
+    ("toxicities", ToxicityViewSet, "toxicity"),
+    ("organ-systems", OrganSystemViewSet, "organ-system"),
+]

@@ -1,1 +1,754 @@
-"""Models of the toxicity app."""
+# ruff: noqa: RUF001, RUF003 -- en dashes and µ are intended in clinical ranges (1–2 mg/kg).
+"""Models of the toxicity app: organ systems, toxicities, grading schemes and their grades, guideline
+sources, per-grade recommendations, CTCAE v5.0 terms, the task force, its on-call rota and consults."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ion_portal.models import Person, Publishable, PublishableQuerySet
+
+GRADES = [
+    (1, _("Grade 1")),
+    (2, _("Grade 2")),
+    (3, _("Grade 3")),
+    (4, _("Grade 4")),
+    (5, _("Grade 5")),
+]
+
+# --- Search normalisation ---------------------------------------------------------------------------
+# British and American spellings meet in one form: "diarrhoea" and "diarrhea" both become "diarrhea",
+# "oedema" becomes "edema", "haemorrhage" "hemorrhage", "anaemia" "anemia", "-isation" "-ization".
+_SPELLING_RULES = [
+    (re.compile(r"oe"), "e"),
+    (re.compile(r"ae"), "e"),
+    (re.compile(r"isation"), "ization"),
+    (re.compile(r"ise\b"), "ize"),
+    (re.compile(r"yse\b"), "yze"),
+    (re.compile(r"our\b"), "or"),
+    (re.compile(r"tre\b"), "ter"),
+]
+STOP_WORDS = frozenset({"a", "an", "and", "the", "of", "in", "on", "with", "or", "to", "my", "is"})
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents removed, punctuation to spaces and British spellings made American."""
+    text = (text or "").replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    for pattern, replacement in _SPELLING_RULES:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
+
+
+def search_words(query: str) -> list[str]:
+    """The normalised words of a query that must all occur, stop words dropped."""
+    return [word for word in normalise(query).split() if word not in STOP_WORDS]
+
+
+# --- Vocabulary -----------------------------------------------------------------------------------
+class TherapyClass(models.TextChoices):
+    CHECKPOINT = "checkpoint", _("Immune checkpoint inhibitors")
+    CAR_T = "car_t", _("CAR-T cell therapy")
+    BISPECIFIC = "bispecific", _("Bispecific T-cell engagers")
+
+
+# Immunotherapy class codes other apps use (trials: anti-PD-1, anti-CTLA-4, CAR-T, ...), compared after
+# dropping case and punctuation, mapped to the therapy families a toxicity applies to.
+_CLASS_FAMILIES = {
+    "antipd1": TherapyClass.CHECKPOINT,
+    "antipdl1": TherapyClass.CHECKPOINT,
+    "antictla4": TherapyClass.CHECKPOINT,
+    "antilag3": TherapyClass.CHECKPOINT,
+    "antitigit": TherapyClass.CHECKPOINT,
+    "checkpoint": TherapyClass.CHECKPOINT,
+    "checkpointinhibitor": TherapyClass.CHECKPOINT,
+    "ici": TherapyClass.CHECKPOINT,
+    "cart": TherapyClass.CAR_T,
+    "bispecific": TherapyClass.BISPECIFIC,
+    "bispecifictcellengager": TherapyClass.BISPECIFIC,
+    "bite": TherapyClass.BISPECIFIC,
+    "tce": TherapyClass.BISPECIFIC,
+}
+
+
+def therapy_class_key(code: str) -> str:
+    """'anti-PD-1', 'ANTI_PD1' and 'anti pd 1' all become 'antipd1'."""
+    return re.sub(r"[^a-z0-9]", "", (code or "").lower())
+
+
+def therapy_family(code: str) -> str | None:
+    """The therapy family (TherapyClass value) of an immunotherapy class code, or None."""
+    return _CLASS_FAMILIES.get(therapy_class_key(code))
+
+
+class Specialty(models.TextChoices):
+    ONCOLOGY = "oncology", _("Medical oncology")
+    GASTROENTEROLOGY = "gastroenterology", _("Gastroenterology and hepatology")
+    PULMONOLOGY = "pulmonology", _("Pulmonology")
+    DERMATOLOGY = "dermatology", _("Dermatology")
+    ENDOCRINOLOGY = "endocrinology", _("Endocrinology")
+    NEPHROLOGY = "nephrology", _("Nephrology")
+    CARDIOLOGY = "cardiology", _("Cardio-oncology")
+    NEUROLOGY = "neurology", _("Neurology")
+    RHEUMATOLOGY = "rheumatology", _("Rheumatology")
+    OPHTHALMOLOGY = "ophthalmology", _("Ophthalmology")
+    HAEMATOLOGY = "haematology", _("Haematology (CAR-T)")
+    INTENSIVE_CARE = "intensive_care", _("Intensive care")
+
+
+# --- Organ systems and sources ---------------------------------------------------------------------
+class OrganSystem(models.Model):
+    """A body system grouping toxicities on the index grid (gastrointestinal, endocrine, ...)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("organ system")
+        verbose_name_plural = _("organ systems")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("toxicity:index") + f"?organ={self.slug}"
+
+
+class GuidelineSource(models.Model):
+    """One edition of a guideline (ESMO 2022, ASCO 2021, ...) or the local task-force consensus."""
+
+    class EvidenceScale(models.TextChoices):
+        ESMO = "esmo", _("ESMO levels I–V and grades A–E")
+        ASCO = "asco", _("ASCO evidence quality and strength of recommendation")
+        NCCN = "nccn", _("NCCN categories 1, 2A, 2B, 3")
+        CONSENSUS = "consensus", _("Expert consensus")
+        NONE = "none", _("Grading only, no treatment evidence")
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(
+        _("short name"), max_length=40, help_text=_("For tables, e.g. ASCO 2021.")
+    )
+    edition = models.CharField(_("edition"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("year"))
+    citation = models.TextField(_("citation"))
+    url = models.URLField(_("link"), blank=True)
+    evidence_scale = models.CharField(
+        _("evidence scale"), max_length=12, choices=EvidenceScale.choices
+    )
+    is_local_consensus = models.BooleanField(
+        _("local task-force consensus"),
+        default=False,
+        help_text=_("The network's own recommendation, shown first on every guideline page."),
+    )
+
+    class Meta:
+        ordering = ["-is_local_consensus", "name", "-year"]
+        verbose_name = _("guideline source")
+        verbose_name_plural = _("guideline sources")
+
+    def __str__(self):
+        return f"{self.name} ({self.edition})"
+
+
+# --- Grading --------------------------------------------------------------------------------------
+class CtcaeTerm(models.Model):
+    """One term of NCI CTCAE v5.0 (public domain), imported by `manage.py import_ctcae`."""
+
+    meddra_code = models.CharField(_("MedDRA code"), max_length=12, unique=True)
+    soc = models.CharField(_("MedDRA system organ class"), max_length=120, db_index=True)
+    term = models.CharField(_("CTCAE term"), max_length=200)
+    grade_1 = models.TextField(_("grade 1"), blank=True)
+    grade_2 = models.TextField(_("grade 2"), blank=True)
+    grade_3 = models.TextField(_("grade 3"), blank=True)
+    grade_4 = models.TextField(_("grade 4"), blank=True)
+    grade_5 = models.TextField(_("grade 5"), blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    navigational_note = models.TextField(_("navigational note"), blank=True)
+    change = models.TextField(_("change from v4.03"), blank=True)
+    version = models.CharField(_("CTCAE version"), max_length=10, default="5.0")
+
+    class Meta:
+        ordering = ["soc", "term"]
+        verbose_name = _("CTCAE term")
+        verbose_name_plural = _("CTCAE terms")
+
+    def __str__(self):
+        return f"{self.term} ({self.meddra_code})"
+
+    def grade_text(self, grade: int) -> str:
+        return getattr(self, f"grade_{grade}", "")
+
+
+class GradingScheme(models.Model):
+    """How a toxicity is graded: CTCAE v5.0, a guideline's own definitions, or ASTCT 2019."""
+
+    class System(models.TextChoices):
+        CTCAE = "ctcae5", _("CTCAE v5.0")
+        GUIDELINE = "guideline", _("Guideline-specific definitions")
+        ASTCT = "astct2019", _("ASTCT consensus 2019")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    system = models.CharField(_("system"), max_length=12, choices=System.choices)
+    source = models.ForeignKey(
+        GuidelineSource,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="grading_schemes",
+    )
+    ctcae_terms = models.CharField(
+        _("CTCAE terms used"),
+        max_length=255,
+        blank=True,
+        help_text=_("The CTCAE v5.0 terms (and MedDRA codes) the grades are based on, if any."),
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Rules for grading, e.g. the ICE score.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("grading scheme")
+        verbose_name_plural = _("grading schemes")
+
+    def __str__(self):
+        return self.name
+
+
+class GradeDefinition(models.Model):
+    """What one grade means in one scheme."""
+
+    scheme = models.ForeignKey(
+        GradingScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="grades"
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=GRADES)
+    definition = models.TextField(_("definition"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "grade"]
+        verbose_name = _("grade definition")
+        verbose_name_plural = _("grade definitions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "grade"], name="toxicity_one_definition_per_grade"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__gte=1, grade__lte=5), name="toxicity_grade_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} — {self.get_grade_display()}"
+
+
+# --- Toxicity -------------------------------------------------------------------------------------
+class ToxicityQuerySet(PublishableQuerySet):
+    def for_therapy_class(self, code: str):
+        """Toxicities of an immunotherapy class ('anti-PD-1', 'CAR-T', ...); classes with a higher
+        risk for a toxicity (anti-CTLA-4 for colitis) come first."""
+        family = therapy_family(code)
+        if family is None:
+            return self.none()
+        key = therapy_class_key(code)
+        return (
+            self.filter(**{f"applies_{family}": True})
+            .annotate(
+                higher_risk=models.Case(
+                    models.When(higher_risk_classes__icontains=f"|{key}|", then=True),
+                    default=False,
+                    output_field=models.BooleanField(),
+                )
+            )
+            .order_by("-higher_risk", "organ_system__order", "name")
+        )
+
+    def search(self, query: str):
+        """Toxicities whose name, aliases, symptoms, organ, CTCAE term or drug classes contain every
+        word of `query`, British or American spelling, lay words included."""
+        words = search_words(query)
+        if not words:
+            return self.none()
+        condition = Q()
+        for word in words:
+            condition &= Q(search_text__contains=word)
+        return self.filter(condition)
+
+    def with_guideline(self):
+        """Everything a guideline page or the API shows, in a fixed number of queries."""
+        return self.select_related(
+            "organ_system", "grading_scheme__source", "reviewer"
+        ).prefetch_related(
+            "grading_scheme__grades",
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("source").prefetch_related(
+                    "based_on"
+                ),
+            ),
+        )
+
+
+class Toxicity(Publishable):
+    """An immune-related adverse event with its grading, work-up and per-grade recommendations."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    organ_system = models.ForeignKey(
+        OrganSystem,
+        verbose_name=_("organ system"),
+        on_delete=models.PROTECT,
+        related_name="toxicities",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("Other names, spellings and lay words, one per line; used by search."),
+    )
+    symptoms = models.TextField(
+        _("symptoms"), blank=True, help_text=_("Presenting symptoms, one per line; used by search.")
+    )
+    ctcae_term = models.CharField(
+        _("CTCAE v5.0 term"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty where CTCAE v5.0 has no term for it (e.g. immune hepatitis)."),
+    )
+    meddra_code = models.CharField(_("MedDRA code"), max_length=50, blank=True)
+    grading_scheme = models.ForeignKey(
+        GradingScheme,
+        verbose_name=_("grading scheme"),
+        on_delete=models.PROTECT,
+        related_name="toxicities",
+    )
+    applies_checkpoint = models.BooleanField(_("checkpoint inhibitors"), default=False)
+    applies_car_t = models.BooleanField(_("CAR-T cell therapy"), default=False)
+    applies_bispecific = models.BooleanField(_("bispecific T-cell engagers"), default=False)
+    higher_risk_classes = models.CharField(
+        _("classes with a higher risk"),
+        max_length=200,
+        blank=True,
+        help_text=_("Immunotherapy class codes separated by |, e.g. |antictla4|."),
+    )
+    higher_risk_note = models.CharField(_("higher-risk note"), max_length=255, blank=True)
+    workup = models.TextField(_("work-up"), blank=True, help_text=_("One item per line."))
+    red_flags = models.TextField(_("red flags"), blank=True, help_text=_("One per line."))
+    specialist = models.CharField(
+        _("specialist to consult"), max_length=20, choices=Specialty.choices
+    )
+    call_task_force_when = models.TextField(_("when to call the task force"), blank=True)
+    must_not_miss = models.CharField(
+        _("must-not-miss exception"),
+        max_length=255,
+        blank=True,
+        help_text=_("Shown in the index's panel of exceptions that must not be missed."),
+    )
+    contraindicated_agents = models.CharField(
+        _("contraindicated agents"),
+        max_length=255,
+        blank=True,
+        help_text=_("Drugs never to use for this toxicity, comma-separated."),
+    )
+    is_endocrinopathy = models.BooleanField(
+        _("endocrinopathy"),
+        default=False,
+        help_text=_("Managed by hormone replacement rather than immunosuppression."),
+    )
+    version = models.CharField(_("version"), max_length=20, default="0.1")
+    reviewer = models.ForeignKey(
+        Person,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_toxicities",
+    )
+    reviewed_on = models.DateField(_("review date"), null=True, blank=True)
+    next_review_on = models.DateField(_("next review date"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    objects = ToxicityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organ_system__order", "order", "name"]
+        verbose_name = _("toxicity")
+        verbose_name_plural = _("toxicities")
+        constraints = [
+            # The rule the task force set: nothing reaches clinicians unreviewed.
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(reviewer__isnull=False, reviewed_on__isnull=False),
+                name="toxicity_published_needs_review",
+                violation_error_message=_(
+                    "A guideline can only be published with a reviewer and a review date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(next_review_on__isnull=True)
+                | Q(reviewed_on__isnull=True)
+                | Q(next_review_on__gt=models.F("reviewed_on")),
+                name="toxicity_next_review_after_review",
+                violation_error_message=_("The next review date must come after the review date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("toxicity:detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        # Derived field: everything search looks at, normalised once on write.
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        parts = [
+            self.name,
+            self.aliases,
+            self.symptoms,
+            self.ctcae_term,
+            self.meddra_code,
+            self.organ_system.name if self.organ_system_id else "",
+            self.organ_system.slug if self.organ_system_id else "",
+            self.get_specialist_display() if self.specialist else "",
+        ]
+        for family in self.therapy_classes:
+            parts.append(str(TherapyClass(family).label))
+        parts += [key for key, value in _CLASS_FAMILIES.items() if value in self.therapy_classes]
+        return " " + normalise(" ".join(str(part) for part in parts)) + " "
+
+    @property
+    def therapy_classes(self) -> list[str]:
+        return [value for value in TherapyClass.values if getattr(self, f"applies_{value}", False)]
+
+    def get_therapy_classes_display(self) -> list[str]:
+        return [str(TherapyClass(value).label) for value in self.therapy_classes]
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def workup_list(self) -> list[str]:
+        return [line.strip() for line in self.workup.splitlines() if line.strip()]
+
+    @property
+    def red_flag_list(self) -> list[str]:
+        return [line.strip() for line in self.red_flags.splitlines() if line.strip()]
+
+    @property
+    def review_overdue(self) -> bool:
+        return bool(self.next_review_on and self.next_review_on < timezone.localdate())
+
+    def grade_rows(self) -> list[dict]:
+        """One row per grade of the scheme: its definition, the local consensus recommendation(s)
+        and the other sources' recommendations for that grade. Uses prefetched data only."""
+        recommendations = list(self.recommendations.all())
+        rows = []
+        for definition in self.grading_scheme.grades.all():
+            for_grade = [rec for rec in recommendations if rec.grade == definition.grade]
+            local = [rec for rec in for_grade if rec.source.is_local_consensus]
+            others = [rec for rec in for_grade if not rec.source.is_local_consensus]
+            rows.append(
+                {
+                    "grade": definition.grade,
+                    "definition": definition,
+                    "local": local,
+                    "others": others,
+                }
+            )
+        return rows
+
+    def sources(self) -> list[GuidelineSource]:
+        """Every source behind this page (scheme, recommendations and what they are based on)."""
+        found = {self.grading_scheme.source.pk: self.grading_scheme.source}
+        for rec in self.recommendations.all():
+            found[rec.source.pk] = rec.source
+            for source in rec.based_on.all():
+                found[source.pk] = source
+        return sorted(found.values(), key=lambda s: (not s.is_local_consensus, s.name, -s.year))
+
+
+class Recommendation(models.Model):
+    """What to do at one grade of one toxicity according to one source (edition)."""
+
+    class Action(models.TextChoices):
+        CONTINUE = "continue", _("Continue")
+        HOLD = "hold", _("Hold")
+        DISCONTINUE = "discontinue", _("Discontinue permanently")
+
+    class Route(models.TextChoices):
+        NONE = "", _("—")
+        ORAL = "oral", _("oral")
+        IV = "iv", _("intravenous")
+        TOPICAL = "topical", _("topical")
+        ORAL_OR_IV = "oral_iv", _("oral or intravenous")
+
+    class SteroidPurpose(models.TextChoices):
+        NONE = "", _("—")
+        IMMUNOSUPPRESSION = "immunosuppression", _("immunosuppression")
+        REPLACEMENT = "replacement", _("hormone replacement")
+
+    class Setting(models.TextChoices):
+        OUTPATIENT = "outpatient", _("Outpatient")
+        CONSIDER_ADMISSION = "consider_admission", _("Consider admission")
+        ADMIT = "admit", _("Admit")
+        ICU = "icu", _("Intensive care")
+
+    class Scenario(models.TextChoices):
+        ANY = "", _("In all cases")
+        WITH_CRS = "with_crs", _("With concurrent CRS")
+        WITHOUT_CRS = "without_crs", _("Without concurrent CRS")
+
+    toxicity = models.ForeignKey(
+        Toxicity,
+        verbose_name=_("toxicity"),
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=GRADES)
+    source = models.ForeignKey(
+        GuidelineSource,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    based_on = models.ManyToManyField(
+        GuidelineSource,
+        verbose_name=_("based on"),
+        blank=True,
+        related_name="consensus_recommendations",
+        help_text=_("For the local consensus: the guideline editions it follows."),
+    )
+    scenario = models.CharField(
+        _("scenario"), max_length=12, choices=Scenario.choices, blank=True, default=""
+    )
+    action = models.CharField(_("immunotherapy"), max_length=12, choices=Action.choices)
+    action_note = models.CharField(_("immunotherapy note"), max_length=255, blank=True)
+    treatment = models.TextField(
+        _("first-line treatment"),
+        blank=True,
+        help_text=_("Other than steroids: e.g. loperamide, tocilizumab, IVIG, a beta-blocker."),
+    )
+    steroid_drug = models.CharField(_("steroid"), max_length=60, blank=True)
+    steroid_dose = models.CharField(
+        _("steroid dose"), max_length=120, blank=True, help_text=_("E.g. 1–2 mg/kg/day.")
+    )
+    steroid_mg_per_kg_min = models.DecimalField(
+        _("steroid mg/kg/day (lowest)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    steroid_mg_per_kg_max = models.DecimalField(
+        _("steroid mg/kg/day (highest)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    steroid_route = models.CharField(
+        _("route"), max_length=10, choices=Route.choices, blank=True, default=""
+    )
+    steroid_purpose = models.CharField(
+        _("steroid purpose"), max_length=20, choices=SteroidPurpose.choices, blank=True, default=""
+    )
+    steroid_taper = models.CharField(_("taper"), max_length=200, blank=True)
+    hormones = models.JSONField(
+        _("hormone replacement, in order of starting"),
+        default=list,
+        blank=True,
+        help_text=_('Ordered list, e.g. ["hydrocortisone", "levothyroxine"].'),
+    )
+    escalation_agents = models.CharField(_("escalation agents"), max_length=255, blank=True)
+    escalation_trigger = models.CharField(_("escalation trigger"), max_length=255, blank=True)
+    consults = models.CharField(_("consults"), max_length=255, blank=True)
+    workup = models.TextField(_("work-up at this grade"), blank=True)
+    setting = models.CharField(_("setting"), max_length=20, choices=Setting.choices)
+    evidence_level = models.CharField(
+        _("evidence level"),
+        max_length=40,
+        blank=True,
+        help_text=_("In the source's own scale, e.g. 'V, C' (ESMO) or 'consensus' (ASCO)."),
+    )
+    source_checked = models.BooleanField(
+        _("checked against the source"),
+        default=False,
+        help_text=_("Confirmed against the guideline text; otherwise still to verify."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords(m2m_fields=[based_on])
+
+    class Meta:
+        ordering = ["toxicity", "grade", "-source__is_local_consensus", "order", "source__name"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["toxicity", "grade", "source", "scenario"],
+                name="toxicity_one_recommendation_per_grade_source_scenario",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__gte=1, grade__lte=5), name="toxicity_recommendation_grade_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.toxicity} G{self.grade} — {self.source}"
+
+    @property
+    def as_list(self) -> list[Recommendation]:
+        return [self]
+
+    @property
+    def steroid_summary(self) -> str:
+        parts = [
+            self.steroid_drug,
+            self.steroid_dose,
+            self.get_steroid_route_display() if self.steroid_route else "",
+        ]
+        return " ".join(part for part in parts if part)
+
+
+# --- Task force -----------------------------------------------------------------------------------
+class TaskForceMemberQuerySet(models.QuerySet):
+    def active(self):
+        """Members currently serving on the task force."""
+        return self.filter(is_active=True)
+
+
+class TaskForceMember(models.Model):
+    """A physician on the irAE task force; phone and pager are shown to members only."""
+
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="task_force_seat"
+    )
+    specialty = models.CharField(_("specialty"), max_length=20, choices=Specialty.choices)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    pager = models.CharField(_("pager"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TaskForceMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["specialty", "order", "person__last_name"]
+        verbose_name = _("task-force member")
+        verbose_name_plural = _("task-force members")
+
+    def __str__(self):
+        return f"{self.person} ({self.get_specialty_display()})"
+
+
+class OnCallShiftQuerySet(models.QuerySet):
+    def current(self, at=None):
+        """Shifts running at `at` (now by default)."""
+        at = at or timezone.now()
+        return self.filter(starts_at__lte=at, ends_at__gt=at)
+
+
+class OnCallShift(models.Model):
+    """One slot of the on-call rota: who answers for a specialty between two moments."""
+
+    member = models.ForeignKey(
+        TaskForceMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="shifts"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    objects = OnCallShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("on-call shift")
+        verbose_name_plural = _("on-call shifts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="toxicity_shift_ends_after_start",
+                violation_error_message=_("A shift must end after it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class ConsultRequest(models.Model):
+    """A member's request for task-force advice; the on-call specialist is e-mailed."""
+
+    class Urgency(models.TextChoices):
+        TODAY = "today", _("Today (within hours)")
+        URGENT = "urgent", _("Urgent (within the hour)")
+        ROUTINE = "routine", _("Routine (within 2 working days)")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        NOTIFIED = "notified", _("Specialist notified")
+        NO_ONE_ON_CALL = "unassigned", _("No one on call: coordinator notified")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="toxicity_consults",
+    )
+    specialty = models.CharField(_("specialty needed"), max_length=20, choices=Specialty.choices)
+    toxicity = models.ForeignKey(
+        Toxicity,
+        verbose_name=_("suspected toxicity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consults",
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=GRADES, null=True, blank=True)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    question = models.TextField(
+        _("question"), help_text=_("No patient names or record numbers: describe the case.")
+    )
+    callback_phone = models.CharField(_("call-back number"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW
+    )
+    notified_member = models.ForeignKey(
+        TaskForceMember,
+        verbose_name=_("specialist notified"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consults",
+    )
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("consult request")
+        verbose_name_plural = _("consult requests")
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_specialty_display()} ({self.get_urgency_display()})"
+
+    def get_admin_url(self):
+        return reverse("admin:toxicity_consultrequest_change", args=[self.pk])

@@ -1,0 +1,57 @@
+{% load static %}// ION Portal offline service worker for the irAE guidelines (generated; version {{ version }}).
+// After one visit it keeps the index, every guideline page and the task-force page, so they open
+// without a network: pages network-first (fresh when online), static files cache-first.
+"use strict";
+const CACHE = "ion-toxicity-{{ version }}";
+const PAGES = {{ pages_json|safe }};
+const ASSETS = [
+  "{% static 'css/base.css' %}", "{% static 'css/components.css' %}", "{% static 'css/print.css' %}",
+  "{% static 'css/toxicity.css' %}", "{% static 'js/site.js' %}", "{% static 'js/toxicity.js' %}",
+  "{% static 'img/favicon.svg' %}"
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      // One failing page must not stop the others from being stored.
+      Promise.all(PAGES.concat(ASSETS).map((url) =>
+        fetch(url, { credentials: "same-origin" }).then((response) => {
+          if (response.ok) { return cache.put(url, response); }
+          return undefined;
+        }).catch(() => undefined)
+      ))
+    ).then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys().then((keys) => Promise.all(
+      keys.filter((key) => key.startsWith("ion-toxicity-") && key !== CACHE).map((key) => caches.delete(key))
+    )).then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") { return; }
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) { return; }
+  if (url.pathname.startsWith("{% static '' %}")) {
+    event.respondWith(
+      caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request))
+    );
+    return;
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(
+      fetch(request).then((response) => {
+        if (response.ok && !url.search) {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
+        }
+        return response;
+      }).catch(() => caches.match(url.pathname).then((hit) => hit || caches.match(PAGES[0])))
+    );
+  }
+});

@@ -1,0 +1,114 @@
+"""Browser journeys of the irAE guidelines: search to grade row, print view, patient card, offline
+reload through the service worker, and axe-core on the main pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import axe_violations
+
+
+@pytest.fixture
+def guidelines(transactional_db):
+    from toxicity import demo
+
+    demo.load()
+
+
+def test_search_diarrhoea_leads_to_the_colitis_grade_3_row(page, guidelines):
+    page.goto("/toxicity/")
+    page.get_by_label("Symptom, organ, CTCAE term or drug class").fill("diarrhoea")
+    # Live results appear as the clinician types, without pressing Search.
+    link = page.locator("#tox-results").get_by_role("link", name="Diarrhoea and colitis")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Diarrhoea and colitis")
+    row = page.locator("#grade-3")
+    expect(row).to_be_visible()
+    expect(row.get_by_role("rowheader")).to_have_text("Grade 3")
+    expect(row).to_contain_text("infliximab or vedolizumab")
+    expect(page.get_by_text("does not replace clinical judgement")).to_be_visible()
+
+
+def test_search_works_without_javascript(browser, live_server, guidelines, core_vocabularies):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/toxicity/")
+    page.get_by_label("Symptom, organ, CTCAE term or drug class").fill("short of breath")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#tox-results").get_by_role("link", name="Pneumonitis")).to_be_visible()
+    page.goto("/toxicity/?q=xyzzy")
+    expect(page.get_by_text("Nothing matches")).to_be_visible()
+    context.close()
+
+
+def test_print_view_of_a_guideline_fits_one_a4_page(page, guidelines):
+    page.goto("/toxicity/colitis/")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".tox-detail__actions")).to_be_hidden()
+    expect(page.locator("#grade-4")).to_be_visible()
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1
+
+
+def test_patient_card_is_made_and_printable(page, guidelines):
+    page.goto("/toxicity/patient-card/")
+    page.get_by_label("pembrolizumab").check()
+    page.get_by_label("ipilimumab").check()
+    page.get_by_label("Language of the card").select_option("nl")
+    page.get_by_role("button", name="Make the card").click()
+    card = page.locator(".tox-card")
+    expect(card).to_contain_text("pembrolizumab, ipilimumab")
+    expect(card).to_have_attribute("lang", "nl")
+    page.emulate_media(media="print")
+    expect(card).to_be_visible()
+    expect(page.locator(".tox-card-form")).to_be_hidden()
+
+
+def test_guideline_page_reloads_offline_after_one_visit(page, guidelines):
+    page.goto("/toxicity/")
+    # The service worker installs, stores every guideline page and takes control.
+    page.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true)", timeout=15_000
+    )
+    page.wait_for_function(
+        "caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k).then(c => c.keys()))))"
+        ".then(lists => lists.flat().some(r => r.url.endsWith('/toxicity/myocarditis/')))",
+        timeout=15_000,
+    )
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.goto("/toxicity/myocarditis/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Myocarditis")
+    expect(page.locator("#grade-1")).to_contain_text("Hold")
+    page.goto("/toxicity/task-force/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The irAE task force")
+    page.context.set_offline(False)
+
+
+@pytest.mark.parametrize(
+    "url", ["/toxicity/", "/toxicity/colitis/", "/toxicity/task-force/", "/toxicity/icans/"]
+)
+def test_main_pages_have_no_serious_accessibility_violations(page, guidelines, url):
+    page.goto(url)
+    assert axe_violations(page) == []
+
+
+def test_member_task_force_page_has_no_serious_accessibility_violations(
+    page, guidelines, live_server
+):
+    from tests.conftest import PASSWORD, make_user
+
+    make_user("member-browser@example.org", groups=("Members",))
+    page.goto("/accounts/login/?next=/toxicity/task-force/")
+    page.get_by_label("Email").fill("member-browser@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="On call now")).to_be_visible()
+    assert axe_violations(page) == []

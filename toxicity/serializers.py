@@ -1,0 +1,136 @@
+"""API serializers of the toxicity app: explicit public fields only (no contact details)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from toxicity.models import (
+    GradeDefinition,
+    GradingScheme,
+    GuidelineSource,
+    OrganSystem,
+    Recommendation,
+    Toxicity,
+)
+
+
+class GuidelineSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GuidelineSource
+        fields = [
+            "key",
+            "name",
+            "edition",
+            "year",
+            "citation",
+            "url",
+            "evidence_scale",
+            "is_local_consensus",
+        ]
+
+
+class GradeDefinitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GradeDefinition
+        fields = ["grade", "definition"]
+
+
+class GradingSchemeSerializer(serializers.ModelSerializer):
+    source = GuidelineSourceSerializer(read_only=True)
+    grades = GradeDefinitionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = GradingScheme
+        fields = ["slug", "name", "system", "source", "ctcae_terms", "notes", "grades"]
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    based_on = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "grade",
+            "source",
+            "based_on",
+            "scenario",
+            "action",
+            "action_note",
+            "treatment",
+            "steroid_drug",
+            "steroid_dose",
+            "steroid_mg_per_kg_min",
+            "steroid_mg_per_kg_max",
+            "steroid_route",
+            "steroid_purpose",
+            "steroid_taper",
+            "hormones",
+            "escalation_agents",
+            "escalation_trigger",
+            "consults",
+            "workup",
+            "setting",
+            "evidence_level",
+            "source_checked",
+        ]
+
+
+class OrganSystemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrganSystem
+        fields = ["slug", "name", "description"]
+
+
+class ToxicitySerializer(serializers.ModelSerializer):
+    organ_system = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    grading_scheme = GradingSchemeSerializer(read_only=True)
+    recommendations = RecommendationSerializer(many=True, read_only=True)
+    therapy_classes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    aliases = serializers.ListField(
+        source="alias_list", child=serializers.CharField(), read_only=True
+    )
+    workup = serializers.ListField(
+        source="workup_list", child=serializers.CharField(), read_only=True
+    )
+    red_flags = serializers.ListField(
+        source="red_flag_list", child=serializers.CharField(), read_only=True
+    )
+    # The reviewer's name only: contact details of people never leave the site's member pages.
+    reviewer = serializers.CharField(source="reviewer.display_name", read_only=True, default="")
+    url = serializers.SerializerMethodField()
+    sources = GuidelineSourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Toxicity
+        fields = [
+            "slug",
+            "name",
+            "url",
+            "organ_system",
+            "summary",
+            "aliases",
+            "ctcae_term",
+            "meddra_code",
+            "therapy_classes",
+            "higher_risk_note",
+            "specialist",
+            "must_not_miss",
+            "contraindicated_agents",
+            "workup",
+            "red_flags",
+            "call_task_force_when",
+            "grading_scheme",
+            "recommendations",
+            "sources",
+            "version",
+            "reviewer",
+            "reviewed_on",
+            "next_review_on",
+            "published_at",
+        ]
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        url = obj.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
