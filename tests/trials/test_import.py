@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import xml.etree.ElementTree as ET  # noqa: S405 (our own test fixtures)
+import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
