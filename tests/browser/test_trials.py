@@ -39,7 +39,9 @@ def test_search_filter_open_and_back_keeps_the_filters(page):
     expect(page.locator("text=NCT04267848").first).to_be_visible()
 
     page.go_back()
-    expect(page).to_have_url(re.compile(r"q=pembrolizumab.*phase=PHASE3|phase=PHASE3.*q=pembrolizumab"))
+    expect(page).to_have_url(
+        re.compile(r"q=pembrolizumab.*phase=PHASE3|phase=PHASE3.*q=pembrolizumab")
+    )
     expect(page.get_by_role("checkbox", name=re.compile(r"^Phase 3"))).to_be_checked()
     expect(page.get_by_label("Search trials")).to_have_value("pembrolizumab")
     expect(page.locator("#result-count")).to_contain_text("1 trial found")
