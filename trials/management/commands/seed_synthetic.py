@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ion_portal.models import CancerType
+from trials.filters import invalidate_facet_cache
 from trials.models import Drug, Intervention, Trial, join_codes
 from trials.search_sql import (
     FACET_INDEX_BACKWARDS,
@@ -255,6 +256,7 @@ class Command(BaseCommand):
                 cursor.execute(
                     "ANALYZE trials_trial; ANALYZE trials_intervention; ANALYZE trials_trialsite"
                 )
+        invalidate_facet_cache()  # bulk writes send no signals
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {trials} synthetic trials in {time.monotonic() - started:.1f} s."
