@@ -339,3 +339,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- collaborations ---
+# A collaboration request idle for more than this many days reminds whoever holds it.
+COLLABORATIONS_REMINDER_DAYS = env_int("COLLABORATIONS_REMINDER_DAYS", 7)
