@@ -56,6 +56,11 @@ POSSIBLE = 0.45
 SHOW_THRESHOLD = 0.30
 MAX_SHOWN = 10
 
+# Local names for the hot loop (a dict lookup per pair adds up over 100,000 pairs).
+W_SAMPLE, W_CANCER, W_TIMEPOINT, W_THERAPY, W_DATA = (
+    WEIGHTS[k]
+    for k in ("sample_types", "cancer_types", "timepoints", "therapy_classes", "data_types")
+)
 assert abs(sum(WEIGHTS.values()) - 1.0) < 1e-9  # noqa: S101 - a broken edit must fail at import
 
 
@@ -184,6 +189,8 @@ class Match:
 
     @property
     def reasons(self) -> list[Reason]:
+        if self.excluded:
+            return []
         return explain(self.platform, self.collection, self.vocabulary, self.parts)
 
     @property
@@ -236,7 +243,9 @@ def score_pair(
 ) -> Match:
     """Score one pair; the hot loop of the engine, so it reads only pre-loaded sets and dicts."""
     sample = _sample_part(platform, collection.sample_types)
-    excluded = sample == 0.0 or bool(platform.not_met & collection.access_conditions)
+    if sample == 0.0 or (platform.not_met & collection.access_conditions):
+        # Excluded pairs are never shown, so their other parts are not worth computing.
+        return Match(platform, collection, 0.0, {"sample_types": sample}, True, vocabulary)
     parts = {
         "sample_types": sample,
         "cancer_types": _cancer_part(platform, collection.cancer_types),
@@ -244,8 +253,15 @@ def score_pair(
         "therapy_classes": _share(platform.therapy_classes, collection.therapy_classes),
         "data_types": _share(platform.data_types, collection.data_types),
     }
-    score = 0.0 if excluded else round(sum(WEIGHTS[k] * v for k, v in parts.items()), 4)
-    return Match(platform, collection, score, parts, excluded, vocabulary)
+    score = round(
+        W_SAMPLE * parts["sample_types"]
+        + W_CANCER * parts["cancer_types"]
+        + W_TIMEPOINT * parts["timepoints"]
+        + W_THERAPY * parts["therapy_classes"]
+        + W_DATA * parts["data_types"],
+        4,
+    )
+    return Match(platform, collection, score, parts, False, vocabulary)
 
 
 def _names(ids, names: dict) -> str:

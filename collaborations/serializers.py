@@ -5,9 +5,9 @@ from rest_framework import serializers
 from collaborations.models import Platform, SampleCollection
 
 
-class _TermField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="slug", many=True, read_only=True, **kwargs)
+def _TermField():  # noqa: N802 - reads like a field class in the declarations below
+    """Vocabulary terms as a list of slugs."""
+    return serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
 
 class PlatformSerializer(serializers.HyperlinkedModelSerializer):

@@ -131,6 +131,18 @@ def match_all(
     return [score_pair(p, c, vocabulary) for p in platforms for c in collections]
 
 
+def match_pair(*, platform: Platform, collection: SampleCollection) -> Match:
+    """Score one platform and one collection (excluded pairs come back marked, with reasons)."""
+    vocabulary = matching_vocabulary()
+    platform = Platform.objects.with_relations().get(pk=platform.pk)
+    collection = SampleCollection.objects.with_relations().get(pk=collection.pk)
+    return score_pair(
+        platform_profiles([platform], vocabulary)[0],
+        collection_profiles([collection])[0],
+        vocabulary,
+    )
+
+
 def matches_for_platform(*, platform: Platform, limit: int = MAX_SHOWN) -> list[Match]:
     """Published collections this platform could analyse, best first, with reasons."""
     vocabulary = matching_vocabulary()
