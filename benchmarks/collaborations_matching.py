@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ion_portal.settings")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -62,7 +62,7 @@ def sample(rng, population, low, high) -> frozenset:
 
 
 def build_profiles(v: Vocabulary, n_platforms: int, n_collections: int, seed: int = 42):
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
     therapies = list(v.therapy_classes)
     credit_cache = {}
     platforms = []

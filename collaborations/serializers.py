@@ -5,7 +5,7 @@ from rest_framework import serializers
 from collaborations.models import Platform, SampleCollection
 
 
-def _TermField():  # noqa: N802 - reads like a field class in the declarations below
+def _TermField():
     """Vocabulary terms as a list of slugs."""
     return serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
