@@ -49,7 +49,15 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return Platform.objects.published().with_relations().order_by("name", "pk")
+        # Exactly what the serializer shows: the unit and one prefetch per vocabulary list.
+        return (
+            Platform.objects.published()
+            .select_related("unit")
+            .prefetch_related(
+                "techniques", "sample_types", "cancer_types", "timepoints", "data_types"
+            )
+            .order_by("name", "pk")
+        )
 
     @extend_schema(responses=MatchSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -67,7 +75,15 @@ class SampleCollectionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return SampleCollection.objects.published().with_relations().order_by("name", "pk")
+        # Exactly what the serializer shows: the unit and one prefetch per vocabulary list.
+        return (
+            SampleCollection.objects.published()
+            .select_related("unit")
+            .prefetch_related(
+                "sample_types", "cancer_types", "timepoints", "data_types", "access_conditions"
+            )
+            .order_by("name", "pk")
+        )
 
     @extend_schema(responses=MatchSerializer(many=True))
     @action(detail=True, methods=["get"])
