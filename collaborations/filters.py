@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,7 @@ def _with_descendants(cancer_types) -> set[int]:
 class _DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     sample_type = django_filters.ModelMultipleChoiceFilter(
+        widget=forms.CheckboxSelectMultiple,
         label=_("Sample type"),
         field_name="sample_types__slug",
         to_field_name="slug",
@@ -43,6 +45,7 @@ class _DirectoryFilter(django_filters.FilterSet):
         distinct=True,
     )
     cancer_type = django_filters.ModelMultipleChoiceFilter(
+        widget=forms.CheckboxSelectMultiple,
         label=_("Cancer type"),
         to_field_name="slug",
         queryset=CancerType.objects.all(),
@@ -73,6 +76,7 @@ class PlatformFilter(_DirectoryFilter):
     """Filters of /collaborations/platforms/ and /api/v1/platforms/."""
 
     technique = django_filters.ModelMultipleChoiceFilter(
+        widget=forms.CheckboxSelectMultiple,
         label=_("Technique"),
         field_name="techniques__slug",
         to_field_name="slug",
@@ -97,6 +101,7 @@ class CollectionFilter(_DirectoryFilter):
     """Filters of /collaborations/collections/ and /api/v1/collections/."""
 
     technique = django_filters.ModelMultipleChoiceFilter(
+        widget=forms.CheckboxSelectMultiple,
         label=_("Suits technique"),
         to_field_name="slug",
         queryset=Technique.objects.all(),
@@ -110,9 +115,13 @@ class CollectionFilter(_DirectoryFilter):
         ),
     )
     therapy_class = django_filters.MultipleChoiceFilter(
-        label=_("Therapy class"), choices=TherapyClass.choices, method="filter_therapy"
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Therapy class"),
+        choices=TherapyClass.choices,
+        method="filter_therapy",
     )
     timepoint = django_filters.ModelMultipleChoiceFilter(
+        widget=forms.CheckboxSelectMultiple,
         label=_("Timepoint"),
         field_name="timepoints__slug",
         to_field_name="slug",
