@@ -233,7 +233,13 @@ def request_refusal(*, request: CollaborationRequest, user, action: str, comment
     if rule is None:
         return _("Unknown action.")
     if not _roles(request, user) & set(rule.roles):
-        return _("You may not %(action)s this request.") % {"action": action}
+        return {
+            "forward": _("Only a curator may forward this request."),
+            "return": _("Only a curator may return this request."),
+            "decline": _("Only a curator may decline this request."),
+            "resubmit": _("Only the requester may resubmit this request."),
+            "close": _("Only the requester or a curator may close this request."),
+        }[action]
     if request.state not in rule.from_states:
         return _("A request that is “%(state)s” cannot be %(action)s.") % {
             "state": request.get_state_display(),

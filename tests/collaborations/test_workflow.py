@@ -216,7 +216,7 @@ def test_illegal_transitions_are_refused_with_a_reason(client, member, curator, 
     client.force_login(member)
     response = client.post(reverse("collaborations:request_action", args=[request.pk, "forward"]))
     assert response.status_code == 409
-    assert "You may not forward this request." in response.content.decode()
+    assert "Only a curator may forward this request." in response.content.decode()
 
     services.request_forward(request=request, by=curator)
     client.force_login(curator)
