@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -310,10 +311,18 @@ def request_edit(request, pk: int):
         return _detail(request, collab, refusal=refusal, status=409)
     form = RequestForm(request.POST or None, instance=collab, editing=True)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        services.request_resubmit(request=collab, by=request.user, comment=_("Updated request."))
-        messages.success(request, _("Your updated request was sent for screening."))
-        return redirect(collab)
+        try:
+            with transaction.atomic():
+                form.save()
+                services.request_resubmit(
+                    request=collab, by=request.user, comment=_("Updated request.")
+                )
+        except services.TransitionError as error:
+            # Someone else moved the request meanwhile: keep the typed text, say why.
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your updated request was sent for screening."))
+            return redirect(collab)
     return render(request, "collaborations/request_form.html", {"form": form, "collab": collab})
 
 

@@ -220,3 +220,31 @@ def test_demo_data_loads_twice_without_duplicates():
     assert first["platforms"] >= 10 and first["sample collections"] >= 10
     assert Platform.objects.published().count() == first["platforms"]
     assert SampleCollection.objects.published().count() == first["sample collections"]
+
+
+def test_sitemap_lists_published_platforms_and_collections(client, directory):
+    platform, collection = directory
+    body = client.get("/sitemap.xml").content.decode()
+    assert platform.get_absolute_url() in body
+    assert collection.get_absolute_url() in body
+    assert "/collaborations/platforms/" in body
+
+
+def test_admin_pages_render_for_staff(client, directory):
+    from ion_portal.models import User
+
+    admin = User.objects.create_superuser(email="admin@example.org", password="x-long-password-1")
+    client.force_login(admin)
+    platform, collection = directory
+    for url in [
+        "/admin/collaborations/platform/",
+        f"/admin/collaborations/platform/{platform.pk}/change/",
+        "/admin/collaborations/samplecollection/",
+        f"/admin/collaborations/samplecollection/{collection.pk}/change/",
+        "/admin/collaborations/technique/",
+        "/admin/collaborations/techniquesampletype/",
+        "/admin/collaborations/collaborationrequest/",
+        "/admin/collaborations/savedsearch/",
+        "/admin/collaborations/accesscondition/",
+    ]:
+        assert client.get(url).status_code == 200, url
