@@ -56,6 +56,7 @@ POSSIBLE = 0.45
 SHOW_THRESHOLD = 0.30
 MAX_SHOWN = 10
 
+PART_ORDER = ("sample_types", "cancer_types", "timepoints", "therapy_classes", "data_types")
 # Local names for the hot loop (a dict lookup per pair adds up over 100,000 pairs).
 W_SAMPLE, W_CANCER, W_TIMEPOINT, W_THERAPY, W_DATA = (
     WEIGHTS[k]
@@ -127,6 +128,33 @@ class PlatformProfile:
     therapy_classes: frozenset[str]
     data_types: frozenset[int]
     not_met: frozenset[int]
+    # Bit masks of the sets above, derived once: the hot loop ANDs integers instead of sets.
+    sample_levels: tuple[tuple[tuple[float, int], ...], ...] = field(init=False)
+    cancer_levels: tuple[tuple[float, int], ...] = field(init=False)
+    timepoint_mask: int = field(init=False)
+    therapy_mask: int = field(init=False)
+    data_mask: int = field(init=False)
+    not_met_mask: int = field(init=False)
+
+    def __post_init__(self):
+        # Per technique, its accepted sample types grouped by weight, best weight first.
+        self.sample_levels = tuple(
+            tuple(
+                (weight, mask(s for s, w in weights.items() if w == weight))
+                for weight in sorted(set(weights.values()), reverse=True)
+                if weight > 0
+            )
+            for weights in self.technique_inputs
+        )
+        credits = {value for value, _via in self.cancer_credit.values()}
+        self.cancer_levels = tuple(
+            (value, mask(c for c, (v, _via) in self.cancer_credit.items() if v == value))
+            for value in sorted(credits, reverse=True)
+        )
+        self.timepoint_mask = mask(self.timepoints)
+        self.therapy_mask = therapy_mask(self.therapy_classes)
+        self.data_mask = mask(self.data_types)
+        self.not_met_mask = mask(self.not_met)
 
 
 @dataclass(slots=True)
@@ -141,6 +169,41 @@ class CollectionProfile:
     therapy_classes: frozenset[str]
     data_types: frozenset[int]
     access_conditions: frozenset[int]
+    sample_mask: int = field(init=False)
+    cancer_mask: int = field(init=False)
+    timepoint_mask: int = field(init=False)
+    therapy_mask: int = field(init=False)
+    data_mask: int = field(init=False)
+    access_mask: int = field(init=False)
+
+    def __post_init__(self):
+        self.sample_mask = mask(self.sample_types)
+        self.cancer_mask = mask(self.cancer_types)
+        self.timepoint_mask = mask(self.timepoints)
+        self.therapy_mask = therapy_mask(self.therapy_classes)
+        self.data_mask = mask(self.data_types)
+        self.access_mask = mask(self.access_conditions)
+
+
+def mask(ids) -> int:
+    """A set of primary keys as an integer bit mask (bit n set for pk n)."""
+    value = 0
+    for pk in ids:
+        value |= 1 << pk
+    return value
+
+
+def therapy_mask(codes) -> int:
+    """Therapy-class codes as a bit mask, in the order of THERAPY_BITS (unknown codes get new bits)."""
+    value = 0
+    for code in codes:
+        if code not in THERAPY_BITS:
+            THERAPY_BITS[code] = len(THERAPY_BITS)
+        value |= 1 << THERAPY_BITS[code]
+    return value
+
+
+THERAPY_BITS: dict[str, int] = {}
 
 
 @dataclass(slots=True)
@@ -165,9 +228,14 @@ class Match:
     platform: PlatformProfile
     collection: CollectionProfile
     score: float
-    parts: dict[str, float]
+    # The part credits in PART_ORDER (a tuple: cheaper than a dict for 100,000 pairs).
+    values: tuple[float, ...]
     excluded: bool
     vocabulary: Vocabulary
+
+    @property
+    def parts(self) -> dict[str, float]:
+        return dict(zip(PART_ORDER, self.values, strict=False))
 
     @property
     def percent(self) -> int:
@@ -205,12 +273,6 @@ class Match:
         return " ".join(reason.text for reason in self.reasons)
 
 
-def _share(asked: frozenset, offered: frozenset) -> float:
-    if not asked:
-        return NEUTRAL
-    return len(asked & offered) / len(asked)
-
-
 def _sample_part(platform: PlatformProfile, offered: frozenset[int]) -> float:
     inputs = platform.technique_inputs
     if not inputs:
@@ -226,42 +288,71 @@ def _sample_part(platform: PlatformProfile, offered: frozenset[int]) -> float:
     return total / len(inputs)
 
 
-def _cancer_part(platform: PlatformProfile, offered: frozenset[int]) -> float:
-    if not platform.cancer_focus:
-        return NEUTRAL
-    credit = platform.cancer_credit
-    best = 0.0
-    for cancer_type in offered:
-        found = credit.get(cancer_type)
-        if found and found[0] > best:
-            best = found[0]
-    return best
-
-
 def score_pair(
     platform: PlatformProfile, collection: CollectionProfile, vocabulary: Vocabulary
 ) -> Match:
-    """Score one pair; the hot loop of the engine, so it reads only pre-loaded sets and dicts."""
-    sample = _sample_part(platform, collection.sample_types)
-    if sample == 0.0 or (platform.not_met & collection.access_conditions):
-        # Excluded pairs are never shown, so their other parts are not worth computing.
-        return Match(platform, collection, 0.0, {"sample_types": sample}, True, vocabulary)
-    parts = {
-        "sample_types": sample,
-        "cancer_types": _cancer_part(platform, collection.cancer_types),
-        "timepoints": _share(platform.timepoints, collection.timepoints),
-        "therapy_classes": _share(platform.therapy_classes, collection.therapy_classes),
-        "data_types": _share(platform.data_types, collection.data_types),
-    }
-    score = round(
-        W_SAMPLE * parts["sample_types"]
-        + W_CANCER * parts["cancer_types"]
-        + W_TIMEPOINT * parts["timepoints"]
-        + W_THERAPY * parts["therapy_classes"]
-        + W_DATA * parts["data_types"],
-        4,
-    )
-    return Match(platform, collection, score, parts, False, vocabulary)
+    """Score one pair (the same code path as score_platform, so the two never disagree)."""
+    return score_platform(platform, [collection], vocabulary)[0]
+
+
+def score_platform(
+    platform: PlatformProfile, collections: list[CollectionProfile], vocabulary: Vocabulary
+) -> list[Match]:
+    """Score one platform against many collections: the engine's hot loop, kept flat on purpose
+    (everything pre-computed per platform as bit masks; no set or dict built per pair)."""
+    levels = platform.sample_levels
+    n_inputs = len(levels)
+    not_met = platform.not_met_mask
+    cancer_levels = platform.cancer_levels
+    focus = bool(platform.cancer_focus)
+    tp, th, da = platform.timepoint_mask, platform.therapy_mask, platform.data_mask
+    n_tp, n_th, n_da = tp.bit_count(), th.bit_count(), da.bit_count()
+    found = []
+    append = found.append
+    for collection in collections:
+        offered = collection.sample_mask
+        total = 0.0
+        for technique_levels in levels:
+            for weight, accepted in technique_levels:
+                if offered & accepted:
+                    total += weight
+                    break
+        if total == 0.0 or not_met & collection.access_mask:
+            # Excluded pairs are never shown, so their other parts are not worth computing.
+            append(Match(platform, collection, 0.0, (total / (n_inputs or 1),), True, vocabulary))
+            continue
+        sample = total / n_inputs
+        if focus:
+            cancer = 0.0
+            cancers = collection.cancer_mask
+            for value, types in cancer_levels:
+                if cancers & types:
+                    cancer = value
+                    break
+        else:
+            cancer = NEUTRAL
+        timepoints = (tp & collection.timepoint_mask).bit_count() / n_tp if n_tp else NEUTRAL
+        therapy = (th & collection.therapy_mask).bit_count() / n_th if n_th else NEUTRAL
+        data = (da & collection.data_mask).bit_count() / n_da if n_da else NEUTRAL
+        score = round(
+            W_SAMPLE * sample
+            + W_CANCER * cancer
+            + W_TIMEPOINT * timepoints
+            + W_THERAPY * therapy
+            + W_DATA * data,
+            4,
+        )
+        append(
+            Match(
+                platform,
+                collection,
+                score,
+                (sample, cancer, timepoints, therapy, data),
+                False,
+                vocabulary,
+            )
+        )
+    return found
 
 
 def _names(ids, names: dict) -> str:

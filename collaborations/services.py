@@ -23,6 +23,7 @@ from collaborations.matching import (
     Vocabulary,
     rank,
     score_pair,
+    score_platform,
 )
 from collaborations.models import (
     AccessCondition,
@@ -128,7 +129,10 @@ def match_all(
     *, platforms: list[PlatformProfile], collections: list[CollectionProfile], vocabulary
 ) -> list[Match]:
     """Score every platform x collection pair (excluded pairs included, marked)."""
-    return [score_pair(p, c, vocabulary) for p in platforms for c in collections]
+    found = []
+    for platform in platforms:
+        found.extend(score_platform(platform, collections, vocabulary))
+    return found
 
 
 def match_pair(*, platform: Platform, collection: SampleCollection) -> Match:
@@ -148,7 +152,7 @@ def matches_for_platform(*, platform: Platform, limit: int = MAX_SHOWN) -> list[
     vocabulary = matching_vocabulary()
     profile = platform_profiles([platform], vocabulary)[0]
     collections = collection_profiles(SampleCollection.objects.published().with_relations())
-    return rank(score_pair(profile, c, vocabulary) for c in collections)[:limit]
+    return rank(score_platform(profile, collections, vocabulary))[:limit]
 
 
 def matches_for_collection(*, collection: SampleCollection, limit: int = MAX_SHOWN) -> list[Match]:

@@ -244,3 +244,88 @@ def test_suggested_pairs_leave_out_units_already_in_contact(lab, clinic, member,
         report_back=True,
     )
     assert services.suggested_pairs() == []
+
+
+def _reference_score(p, c):
+    """The documented rule written plainly with sets, to check the engine's bit-mask hot loop."""
+    if not p.technique_inputs:
+        return None
+    sample = sum(
+        max((w.get(s, 0.0) for s in c.sample_types), default=0.0) for w in p.technique_inputs
+    ) / len(p.technique_inputs)
+    if sample == 0 or p.not_met & c.access_conditions:
+        return None
+    if p.cancer_focus:
+        cancer = max((p.cancer_credit.get(t, (0.0, 0))[0] for t in c.cancer_types), default=0.0)
+    else:
+        cancer = NEUTRAL
+
+    def share(asked, offered):
+        return len(asked & offered) / len(asked) if asked else NEUTRAL
+
+    parts = {
+        "sample_types": sample,
+        "cancer_types": cancer,
+        "timepoints": share(p.timepoints, c.timepoints),
+        "therapy_classes": share(p.therapy_classes, c.therapy_classes),
+        "data_types": share(p.data_types, c.data_types),
+    }
+    return round(sum(WEIGHTS[k] * v for k, v in parts.items()), 4)
+
+
+def test_engine_agrees_with_the_plain_rule_on_random_profiles():
+    import random
+
+    from collaborations.matching import CollectionProfile, PlatformProfile, score_pair
+
+    vocabulary = services.matching_vocabulary()
+    rng = random.Random(7)  # noqa: S311 - reproducible test data
+    therapies = list(vocabulary.therapy_classes)
+
+    def pick(pool, low, high):
+        return frozenset(rng.sample(sorted(pool), rng.randint(low, high)))
+
+    for i in range(60):
+        techniques = tuple(sorted(pick(vocabulary.techniques, 1, 3)))
+        accepted = pick(vocabulary.sample_types, 0, 4)
+        focus = pick(vocabulary.cancer_types, 0, 2)
+        platform = PlatformProfile(
+            pk=i,
+            name=str(i),
+            unit_id=1,
+            obj=None,
+            techniques=techniques,
+            technique_inputs=tuple(
+                {
+                    s: w
+                    for s, w in vocabulary.compatibility.get(t, {}).items()
+                    if not accepted or s in accepted
+                }
+                for t in techniques
+            ),
+            cancer_focus=focus,
+            cancer_credit=vocabulary.cancer_credit_map(focus),
+            timepoints=pick(vocabulary.timepoints, 0, 3),
+            therapy_classes=frozenset(rng.sample(therapies, rng.randint(0, 3))),
+            data_types=pick(vocabulary.data_types, 0, 3),
+            not_met=pick(vocabulary.access_conditions, 0, 1),
+        )
+        for j in range(20):
+            collection = CollectionProfile(
+                pk=j,
+                name=str(j),
+                unit_id=2,
+                obj=None,
+                sample_types=pick(vocabulary.sample_types, 1, 4),
+                cancer_types=pick(vocabulary.cancer_types, 1, 3),
+                timepoints=pick(vocabulary.timepoints, 0, 4),
+                therapy_classes=frozenset(rng.sample(therapies, rng.randint(0, 3))),
+                data_types=pick(vocabulary.data_types, 0, 4),
+                access_conditions=pick(vocabulary.access_conditions, 0, 3),
+            )
+            match = score_pair(platform, collection, vocabulary)
+            expected = _reference_score(platform, collection)
+            if expected is None:
+                assert match.excluded
+            else:
+                assert not match.excluded and match.score == pytest.approx(expected)
