@@ -124,10 +124,10 @@ def main() -> int:
         matches = match_all(platforms=platforms, collections=collections, vocabulary=v)
         timings.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-    excluded = sum(m.excluded for m in matches)
+    excluded = sum(row[4] for row in matches)
 
     start = time.perf_counter()
-    shown = rank(matches)
+    shown = rank(matches, v)
     # Reasons are plain text built on demand for the pairs a page shows: time the top 10 of each platform.
     per_platform: dict[int, list] = {}
     for m in shown:

@@ -292,7 +292,7 @@ def score_pair(
     platform: PlatformProfile, collection: CollectionProfile, vocabulary: Vocabulary
 ) -> Match:
     """Score one pair (the same code path as score_platform, so the two never disagree)."""
-    return score_platform(platform, [collection], vocabulary)[0]
+    return Match(*score_platform(platform, [collection], vocabulary)[0], vocabulary)
 
 
 def score_platform(
@@ -319,7 +319,7 @@ def score_platform(
                     break
         if total == 0.0 or not_met & collection.access_mask:
             # Excluded pairs are never shown, so their other parts are not worth computing.
-            append(Match(platform, collection, 0.0, (total / (n_inputs or 1),), True, vocabulary))
+            append((platform, collection, 0.0, (total / (n_inputs or 1),), True))
             continue
         sample = total / n_inputs
         if focus:
@@ -342,16 +342,7 @@ def score_platform(
             + W_DATA * data,
             4,
         )
-        append(
-            Match(
-                platform,
-                collection,
-                score,
-                (sample, cancer, timepoints, therapy, data),
-                False,
-                vocabulary,
-            )
-        )
+        append((platform, collection, score, (sample, cancer, timepoints, therapy, data), False))
     return found
 
 
@@ -483,16 +474,8 @@ def explain(
     ]
 
 
-def rank(matches) -> list[Match]:
+def rank(rows, vocabulary: Vocabulary) -> list[Match]:
     """Shown matches only (not excluded, above the threshold), best first, deterministic ties."""
-    kept = [m for m in matches if not m.excluded and m.score >= SHOW_THRESHOLD]
-    return sorted(
-        kept,
-        key=lambda m: (
-            -m.score,
-            m.platform.name,
-            m.collection.name,
-            m.platform.pk,
-            m.collection.pk,
-        ),
-    )
+    kept = [row for row in rows if not row[4] and row[2] >= SHOW_THRESHOLD]
+    kept.sort(key=lambda row: (-row[2], row[0].name, row[1].name, row[0].pk, row[1].pk))
+    return [Match(*row, vocabulary) for row in kept]

@@ -127,8 +127,9 @@ def collection_profiles(collections) -> list[CollectionProfile]:
 
 def match_all(
     *, platforms: list[PlatformProfile], collections: list[CollectionProfile], vocabulary
-) -> list[Match]:
-    """Score every platform x collection pair (excluded pairs included, marked)."""
+) -> list[tuple]:
+    """Score every platform x collection pair: rows (platform, collection, score, part values,
+    excluded), excluded pairs included and marked; `rank` keeps and explains the shown ones."""
     found = []
     for platform in platforms:
         found.extend(score_platform(platform, collections, vocabulary))
@@ -152,7 +153,7 @@ def matches_for_platform(*, platform: Platform, limit: int = MAX_SHOWN) -> list[
     vocabulary = matching_vocabulary()
     profile = platform_profiles([platform], vocabulary)[0]
     collections = collection_profiles(SampleCollection.objects.published().with_relations())
-    return rank(score_platform(profile, collections, vocabulary))[:limit]
+    return rank(score_platform(profile, collections, vocabulary), vocabulary)[:limit]
 
 
 def matches_for_collection(*, collection: SampleCollection, limit: int = MAX_SHOWN) -> list[Match]:
@@ -160,7 +161,8 @@ def matches_for_collection(*, collection: SampleCollection, limit: int = MAX_SHO
     vocabulary = matching_vocabulary()
     profile = collection_profiles([collection])[0]
     platforms = platform_profiles(Platform.objects.published().with_relations(), vocabulary)
-    return rank(score_pair(p, profile, vocabulary) for p in platforms)[:limit]
+    rows = [score_platform(p, [profile], vocabulary)[0] for p in platforms]
+    return rank(rows, vocabulary)[:limit]
 
 
 def units_in_contact() -> set[frozenset[int]]:
@@ -189,7 +191,9 @@ def suggested_pairs(*, limit: int = 25) -> list[Match]:
     platforms = platform_profiles(Platform.objects.published().with_relations(), vocabulary)
     collections = collection_profiles(SampleCollection.objects.published().with_relations())
     contact = units_in_contact()
-    ranked = rank(match_all(platforms=platforms, collections=collections, vocabulary=vocabulary))
+    ranked = rank(
+        match_all(platforms=platforms, collections=collections, vocabulary=vocabulary), vocabulary
+    )
     return [
         m
         for m in ranked
