@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from collaborations.models import (
     Platform,
@@ -17,6 +19,11 @@ from collaborations.models import (
     Timepoint,
 )
 from ion_portal.models import CancerType, Unit
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Vocabulary terms chosen by slug (repeat the parameter for several); documented as strings."""
 
 
 def _with_descendants(cancer_types) -> set[int]:
@@ -36,7 +43,7 @@ def _with_descendants(cancer_types) -> set[int]:
 
 class _DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    sample_type = django_filters.ModelMultipleChoiceFilter(
+    sample_type = SlugsFilter(
         widget=forms.CheckboxSelectMultiple,
         label=_("Sample type"),
         field_name="sample_types__slug",
@@ -44,7 +51,7 @@ class _DirectoryFilter(django_filters.FilterSet):
         queryset=SampleType.objects.all(),
         distinct=True,
     )
-    cancer_type = django_filters.ModelMultipleChoiceFilter(
+    cancer_type = SlugsFilter(
         widget=forms.CheckboxSelectMultiple,
         label=_("Cancer type"),
         to_field_name="slug",
@@ -75,7 +82,7 @@ class _DirectoryFilter(django_filters.FilterSet):
 class PlatformFilter(_DirectoryFilter):
     """Filters of /collaborations/platforms/ and /api/v1/platforms/."""
 
-    technique = django_filters.ModelMultipleChoiceFilter(
+    technique = SlugsFilter(
         widget=forms.CheckboxSelectMultiple,
         label=_("Technique"),
         field_name="techniques__slug",
@@ -100,7 +107,7 @@ class PlatformFilter(_DirectoryFilter):
 class CollectionFilter(_DirectoryFilter):
     """Filters of /collaborations/collections/ and /api/v1/collections/."""
 
-    technique = django_filters.ModelMultipleChoiceFilter(
+    technique = SlugsFilter(
         widget=forms.CheckboxSelectMultiple,
         label=_("Suits technique"),
         to_field_name="slug",
@@ -120,7 +127,7 @@ class CollectionFilter(_DirectoryFilter):
         choices=TherapyClass.choices,
         method="filter_therapy",
     )
-    timepoint = django_filters.ModelMultipleChoiceFilter(
+    timepoint = SlugsFilter(
         widget=forms.CheckboxSelectMultiple,
         label=_("Timepoint"),
         field_name="timepoints__slug",

@@ -322,3 +322,17 @@ def test_provider_without_an_address_is_reached_through_the_curators(
     assert any(
         m.to == [curator.email] and "Collaboration request about" in m.subject for m in mailoutbox
     )
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_request_list_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, member, curator, platform, count
+):
+    for _ in range(count):
+        _create(member, platform=platform)
+    client.force_login(curator)
+    # session + user + the curator's groups (once, cached on the user) + one query for the
+    # requests with their requesters joined: never one per request.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("collaborations:request_list"))
+    assert response.content.decode().count("T-cell project") == count
