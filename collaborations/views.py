@@ -219,6 +219,8 @@ def _detail(request, collab, *, refusal: str = "", status: int = 200) -> HttpRes
                 and not services.item_refusal(
                     item=item, user=user, answer=RequestItem.Answer.ACCEPTED
                 ),
+                # A prefix per resource keeps element ids unique when one provider answers several.
+                "answer_form": AnswerForm(prefix=f"item-{item.pk}"),
             }
         )
     return render(
@@ -230,7 +232,6 @@ def _detail(request, collab, *, refusal: str = "", status: int = 200) -> HttpRes
             "events": collab.events.select_related("actor", "item"),
             "actions": services.allowed_actions(request=collab, user=user),
             "comment_form": CommentForm(),
-            "answer_form": AnswerForm(),
             "refusal": refusal,
             "is_requester": collab.requester_id == user.pk,
         },
@@ -285,7 +286,7 @@ def item_answer(request, pk: int, item_pk: int):
     """A provider answers for one requested resource."""
     collab = _visible_request(request, pk)
     item = get_object_or_404(RequestItem, pk=item_pk, request=collab)
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, prefix=f"item-{item.pk}")
     if not form.is_valid():
         return _detail(request, collab, refusal=_("Choose an answer."), status=400)
     try:

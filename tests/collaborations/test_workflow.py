@@ -3,6 +3,7 @@ the whole journey with the mail outbox and the relay, and reminders with time tr
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -96,7 +97,10 @@ def test_whole_workflow_relays_mail_and_reveals_the_provider_only_after_the_answ
     item = request.items.get()
     response = client.post(
         reverse("collaborations:item_answer", args=[request.pk, item.pk]),
-        {"answer": "accepted", "comment": "Happy to run these on our CyTOF."},
+        {
+            f"item-{item.pk}-answer": "accepted",
+            f"item-{item.pk}-comment": "Happy to run these on our CyTOF.",
+        },
     )
     assert response.status_code == 302
     (answer_mail,) = mailoutbox
@@ -336,3 +340,35 @@ def test_request_list_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         response = client.get(reverse("collaborations:request_list"))
     assert response.content.decode().count("T-cell project") == count
+
+
+def test_provider_answers_each_of_several_resources_separately(
+    client, member, curator, provider, lab, lab_contact
+):
+    first = make_platform(lab, slug="one", name="Platform one", contact=lab_contact)
+    second = make_platform(lab, slug="two", name="Platform two", contact=lab_contact)
+    request = services.request_create(
+        requester=member,
+        platforms=[first, second],
+        title="Two platforms",
+        project_summary="s",
+        intended_use="u",
+        ethics_status="approved",
+        acknowledge_network=True,
+        discuss_coauthorship=True,
+        report_back=True,
+    )
+    services.request_forward(request=request, by=curator)
+    client.force_login(provider)
+    page = client.get(request.get_absolute_url()).content.decode()
+    ids = re.findall(r'id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # one form per resource, no clashing ids
+    one, two = request.items.order_by("pk")
+    response = client.post(
+        reverse("collaborations:item_answer", args=[request.pk, two.pk]),
+        {f"item-{two.pk}-answer": "declined", f"item-{two.pk}-comment": "Fully booked."},
+    )
+    assert response.status_code == 302
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert (one.answer, two.answer) == ("pending", "declined")
