@@ -2,6 +2,7 @@
 requests with their history, and saved searches."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from collaborations import models
 
@@ -46,7 +47,7 @@ class PublishableAdmin(admin.ModelAdmin):
     autocomplete_fields = ["contact"]
     actions = ["publish"]
 
-    @admin.action(description="Publish the selected entries now")
+    @admin.action(description=_("Publish the selected entries now"))
     def publish(self, request, queryset):
         from django.utils import timezone
 

@@ -248,3 +248,14 @@ def test_admin_pages_render_for_staff(client, directory):
         "/admin/collaborations/accesscondition/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_curators_curate_vocabularies_and_resources_in_admin(client, curator, directory):
+    client.force_login(curator)
+    platform, _collection = directory
+    for url in [
+        "/admin/collaborations/techniquesampletype/",
+        "/admin/collaborations/technique/add/",
+        f"/admin/collaborations/platform/{platform.pk}/change/",
+    ]:
+        assert client.get(url).status_code == 200, url
