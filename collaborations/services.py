@@ -632,16 +632,22 @@ PERIODS = {
 PERIOD_SLACK = timedelta(hours=1)
 
 
-def search_queryset(*, kind: str, query: dict):
-    """Published resources matching a saved filter, through the same FilterSet as the page."""
+def _filterset(*, kind: str, query: dict):
     from collaborations.filters import CollectionFilter, PlatformFilter
 
     data = QueryDict(mutable=True)
     for key, values in query.items():
         data.setlist(key, values if isinstance(values, list) else [values])
     if kind == SavedSearch.Kind.PLATFORMS:
-        return PlatformFilter(data, queryset=Platform.objects.published()).qs
-    return CollectionFilter(data, queryset=SampleCollection.objects.published()).qs
+        return PlatformFilter(data, queryset=Platform.objects.published())
+    return CollectionFilter(data, queryset=SampleCollection.objects.published())
+
+
+def search_queryset(*, kind: str, query: dict):
+    """Published resources matching a saved filter, through the same FilterSet as the page."""
+    filterset = _filterset(kind=kind, query=query)
+    # An invalid value would otherwise be dropped silently and widen the search: match nothing.
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
 def saved_search_create(
@@ -651,6 +657,14 @@ def saved_search_create(
     if not is_member(user):
         raise TransitionError(_("Only approved members can save alerts."))
     query = {k: v for k, v in query.items() if k not in ("page", "csrfmiddlewaretoken") and v}
+    if kind not in SavedSearch.Kind.values:
+        raise TransitionError(_("Unknown directory."))
+    filterset = _filterset(kind=kind, query=query)
+    if not filterset.is_valid():
+        raise TransitionError(
+            _("This filter cannot be saved: %(errors)s")
+            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())}
+        )
     return SavedSearch.objects.create(
         user=user,
         kind=kind,

@@ -359,13 +359,17 @@ def alert_create(request, kind: str):
     from django.http import QueryDict
 
     query = dict(QueryDict(query_string).lists())
-    search = services.saved_search_create(
-        user=request.user,
-        kind=kind,
-        query=query,
-        frequency=form.cleaned_data["frequency"],
-        name=form.cleaned_data["name"],
-    )
+    try:
+        search = services.saved_search_create(
+            user=request.user,
+            kind=kind,
+            query=query,
+            frequency=form.cleaned_data["frequency"],
+            name=form.cleaned_data["name"],
+        )
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect(f"{list_url}?{query_string}")
     messages.success(
         request,
         _("Alert “%(name)s” saved: new matches arrive %(frequency)s by e-mail.")

@@ -166,3 +166,14 @@ def test_forged_unsubscribe_link_is_refused(client, member):
     search.refresh_from_db()
     assert search.is_active
     assert services.alert_unsubscribe(token=token).is_active is False
+
+
+def test_an_invalid_filter_is_refused_not_widened(client, member):
+    client.force_login(member)
+    response = client.post(
+        reverse("collaborations:alert_create", args=["collections"]),
+        {"query": "sample_type=unicorn-blood", "frequency": "weekly"},
+        follow=True,
+    )
+    assert SavedSearch.objects.count() == 0
+    assert "This filter cannot be saved" in response.content.decode()
