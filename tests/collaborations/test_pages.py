@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -53,7 +55,8 @@ def test_public_pages_never_show_contacts_or_exact_counts(client, user, director
             body = response.content.decode()
             for secret in SECRETS:
                 assert secret not in body, (url, secret)
-            assert "437" not in body, url
+            # As a number on its own: CSRF tokens may contain the digits by chance.
+            assert not re.search(r"(?<![A-Za-z0-9])437(?![A-Za-z0-9])", body), url
     page = client.get(collection.get_absolute_url()).content.decode()
     assert "100 to 1,000 donors" in page
     api = client.get(f"/api/v1/collections/{collection.slug}/").json()
