@@ -1,1 +1,115 @@
-"""Admin of the collaborations app."""
+"""Admin of the collaborations app: vocabularies, the compatibility table, platforms, collections,
+requests with their history, and saved searches."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from collaborations import models
+
+
+@admin.register(models.SampleType, models.DataType, models.Timepoint)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(models.AccessCondition)
+class AccessConditionAdmin(TermAdmin):
+    list_display = ["name", "slug", "description", "order"]
+
+
+@admin.register(models.TechniqueSampleType)
+class TechniqueSampleTypeAdmin(admin.ModelAdmin):
+    list_display = ["technique", "sample_type", "weight"]
+    list_editable = ["weight"]
+    list_filter = ["technique", "sample_type"]
+    list_select_related = ["technique", "sample_type"]
+
+
+class CompatibilityInline(admin.TabularInline):
+    model = models.TechniqueSampleType
+    extra = 1
+
+
+@admin.register(models.Technique)
+class TechniqueAdmin(TermAdmin):
+    inlines = [CompatibilityInline]
+
+
+class PublishableAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "status", "published_at"]
+    list_filter = ["status", "unit"]
+    list_select_related = ["unit"]
+    search_fields = ["name", "summary", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["contact"]
+    actions = ["publish"]
+
+    @admin.action(description=_("Publish the selected entries now"))
+    def publish(self, request, queryset):
+        from django.utils import timezone
+
+        for obj in queryset:
+            obj.status = obj.Status.PUBLISHED
+            obj.published_at = obj.published_at or timezone.now()
+            obj.save()
+
+
+@admin.register(models.Platform)
+class PlatformAdmin(PublishableAdmin):
+    list_display = ["name", "unit", "access_model", "status", "published_at"]
+    filter_horizontal = [
+        "techniques",
+        "sample_types",
+        "cancer_types",
+        "timepoints",
+        "data_types",
+        "access_conditions_not_met",
+    ]
+
+
+@admin.register(models.SampleCollection)
+class SampleCollectionAdmin(PublishableAdmin):
+    list_display = ["name", "unit", "size_band", "status", "published_at"]
+    filter_horizontal = [
+        "sample_types",
+        "cancer_types",
+        "timepoints",
+        "data_types",
+        "access_conditions",
+    ]
+
+
+class RequestItemInline(admin.TabularInline):
+    model = models.RequestItem
+    extra = 0
+    readonly_fields = ["platform", "collection", "answer", "answered_at", "answered_by"]
+    can_delete = False
+
+
+class RequestEventInline(admin.TabularInline):
+    model = models.RequestEvent
+    extra = 0
+    readonly_fields = ["created_at", "actor", "action", "from_state", "to_state", "item", "comment"]
+    can_delete = False
+
+
+@admin.register(models.CollaborationRequest)
+class CollaborationRequestAdmin(admin.ModelAdmin):
+    """Requests move only through the workflow pages; admin shows them read-only."""
+
+    list_display = ["title", "requester", "state", "created_at", "last_activity_at"]
+    list_filter = ["state"]
+    search_fields = ["title", "requester__email"]
+    list_select_related = ["requester"]
+    inlines = [RequestItemInline, RequestEventInline]
+    readonly_fields = ["state", "requester", "created_at", "last_activity_at", "reminded_at"]
+
+
+@admin.register(models.SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "kind", "frequency", "is_active", "last_sent_at"]
+    list_filter = ["kind", "frequency", "is_active"]
+    list_select_related = ["user"]

@@ -1,5 +1,28 @@
 """URLs of the collaborations section (mounted by ion_portal/urls.py)."""
 
+from django.urls import path
+
+from collaborations import views
+
 app_name = "collaborations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("platforms/", views.PlatformListView.as_view(), name="platform_list"),
+    path("platforms/<slug:slug>/", views.PlatformDetailView.as_view(), name="platform_detail"),
+    path("collections/", views.CollectionListView.as_view(), name="collection_list"),
+    path(
+        "collections/<slug:slug>/", views.CollectionDetailView.as_view(), name="collection_detail"
+    ),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/new/", views.request_new, name="request_new"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
+    path("requests/<int:pk>/<str:action>/", views.request_action, name="request_action"),
+    path("requests/<int:pk>/items/<int:item_pk>/answer/", views.item_answer, name="item_answer"),
+    path("suggested-pairs/", views.suggested_pairs, name="suggested_pairs"),
+    path("alerts/", views.alert_list, name="alert_list"),
+    path("alerts/new/<str:kind>/", views.alert_create, name="alert_create"),
+    path("alerts/<int:pk>/stop/", views.alert_delete, name="alert_delete"),
+    path("alerts/unsubscribe/<str:token>/", views.alert_unsubscribe, name="alert_unsubscribe"),
+]

@@ -367,3 +367,7 @@ CTGOV_TIMEOUT = env_int("CTGOV_TIMEOUT", 10)
 CTGOV_RETRIES = env_int("CTGOV_RETRIES", 3)
 CTGOV_RETRY_BACKOFF = float(env_str("CTGOV_RETRY_BACKOFF", "1.0"))
 CTGOV_MAX_RETRY_WAIT = float(env_str("CTGOV_MAX_RETRY_WAIT", "60"))
+
+# --- collaborations ---
+# A collaboration request idle for more than this many days reminds whoever holds it.
+COLLABORATIONS_REMINDER_DAYS = env_int("COLLABORATIONS_REMINDER_DAYS", 7)
