@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from ion_portal.models import is_member
+from toxicity.models import TherapyClass, Toxicity, therapy_family
 
 from .exports import iter_csv_lines
 from .filters import TrialFilter, facet_counts, with_default_status
@@ -97,7 +98,24 @@ class TrialDetailView(DetailView):
         context["show_contacts"] = is_member(self.request.user)
         context["can_refer"] = any(site.referral_address for site in trial.sites.all())
         context["open_codes"] = STATUS_GROUPS[StatusGroup.OPEN]
+        context["side_effect_guides"] = side_effect_guides(trial.immunotherapy_class_labels)
         return context
+
+
+def side_effect_guides(class_labels: list[tuple[str, str]]) -> list[dict]:
+    """For each immunotherapy class of a trial, the guideline pages a referring clinician should know:
+    the toxicities with a higher risk for that class (colitis and hypophysitis for anti-CTLA-4), or,
+    for cell therapies and bispecifics, all of theirs (CRS, ICANS). One query per class."""
+    guides = []
+    for code, label in class_labels:
+        family = therapy_family(code)
+        if family is None:
+            continue
+        toxicities = list(Toxicity.objects.published().for_therapy_class(code))
+        higher_risk = [toxicity for toxicity in toxicities if toxicity.higher_risk]
+        shown = higher_risk or ([] if family == TherapyClass.CHECKPOINT else toxicities)
+        guides.append({"code": code, "label": label, "toxicities": shown})
+    return guides
 
 
 SCHEMA_STATUS = {
