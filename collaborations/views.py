@@ -27,6 +27,7 @@ from collaborations.models import (
     SavedSearch,
 )
 from ion_portal.models import is_curator, is_member
+from trials.models import Trial
 
 
 class IndexView(TemplateView):
@@ -126,6 +127,14 @@ class CollectionDetailView(DetailView):
             + "?"
             + urlencode({"collection": self.object.slug})
         )
+        # Linked trials open on the registry's own page when the trial is published there.
+        in_registry = {
+            trial.nct_id: trial
+            for trial in Trial.objects.published().filter(nct_id__in=self.object.nct_ids)
+        }
+        context["linked_trials"] = [
+            {"nct_id": nct_id, "trial": in_registry.get(nct_id)} for nct_id in self.object.nct_ids
+        ]
         return context
 
 

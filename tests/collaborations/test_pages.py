@@ -262,3 +262,21 @@ def test_curators_curate_vocabularies_and_resources_in_admin(client, curator, di
         f"/admin/collaborations/platform/{platform.pk}/change/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_linked_trials_open_in_the_registry_when_published(client, clinic):
+    from tests.trials.conftest import make_trial
+
+    make_trial("NCT01234567", brief_title="Adjuvant nivolumab in melanoma")
+    make_trial("NCT07654321", publish=False)
+    collection = make_collection(clinic)
+    collection.linked_nct_ids = "NCT01234567, NCT07654321"
+    collection.save()
+
+    html = client.get(collection.get_absolute_url()).content.decode()
+
+    assert 'href="/trials/NCT01234567/"' in html
+    assert "Adjuvant nivolumab in melanoma" in html
+    # A draft in the registry is not shown: the link goes to ClinicalTrials.gov instead.
+    assert 'href="https://clinicaltrials.gov/study/NCT07654321"' in html
+    assert "/trials/NCT07654321/" not in html
