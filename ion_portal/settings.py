@@ -339,3 +339,37 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- api ---
+# Partners' keys, per-client throttling and one JSON error format for every endpoint of every app:
+# each app's viewsets inherit these defaults, so no endpoint can forget them.
+API_ANON_RATE = env_str("API_ANON_RATE", "60/min")
+API_PARTNER_RATE = env_str("API_PARTNER_RATE", "600/min")
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
+for _name, _rate in (("API_ANON_RATE", API_ANON_RATE), ("API_PARTNER_RATE", API_PARTNER_RATE)):
+    _count, _, _period = _rate.partition("/")
+    if not _count.isdigit() or _period[:1] not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(
+            f"{_name}={_rate!r} is not a rate: use e.g. 60/min or 1000/hour."
+        )
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_AUTHENTICATION_CLASSES": ["ion_portal.api_auth.ApiKeyAuthentication"],
+        "DEFAULT_THROTTLE_CLASSES": ["ion_portal.api_auth.ClientRateThrottle"],
+        "DEFAULT_FILTER_BACKENDS": ["ion_portal.api_errors.StrictFilterBackend"],
+        "DEFAULT_PAGINATION_CLASS": "ion_portal.pagination.PageNumberPagination",
+        "EXCEPTION_HANDLER": "ion_portal.api_errors.exception_handler",
+        "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    }
+)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": API_ANON_RATE, "partner": API_PARTNER_RATE}
+SPECTACULAR_SETTINGS.update(
+    {
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+        "COMPONENT_SPLIT_REQUEST": True,
+    }
+)
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "ion_portal.api_schema.AutoSchema"
