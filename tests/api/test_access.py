@@ -30,7 +30,7 @@ def test_valid_key_is_accepted_and_records_last_use(key_client, api_key):
 
 
 def test_last_use_is_written_at_most_once_a_minute(client, api_key, django_assert_num_queries):
-    key, raw = api_key
+    _key, raw = api_key
     client.get(URL, HTTP_AUTHORIZATION=f"Api-Key {raw}")
     # Second request within the minute: key lookup, count, page; no UPDATE of last_used_at.
     with django_assert_num_queries(3):
@@ -58,7 +58,7 @@ def test_revoked_key_is_a_401_that_says_revoked(client, api_key):
 
 
 def test_key_with_right_prefix_but_wrong_secret_is_refused(client, api_key):
-    key, raw = api_key
+    key, _raw = api_key
     response = client.get(URL, HTTP_AUTHORIZATION=f"Api-Key {key.prefix}.wrong-secret")
     assert response.status_code == 401
     assert "Unknown API key" in response.json()["detail"]
