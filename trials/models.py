@@ -1,1 +1,582 @@
-"""Models of the trials app."""
+"""Models of the trials app: the trial registry, mirroring the ClinicalTrials.gov API v2 model.
+
+Vocabulary (status, phase, intervention type, sex, study type) uses the exact v2 enumeration codes, so
+import is lossless and partners recognise the values. Multi-valued codes that must be filterable on both
+SQLite and PostgreSQL (phases, immunotherapy classes) are stored as pipe-delimited text ("|PHASE1|PHASE2|"):
+a Phase 1/2 trial then matches both a Phase 1 and a Phase 2 filter with a plain `contains` lookup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import connections, models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ion_portal.models import CancerType, Person, Publishable, PublishableQuerySet, Unit
+
+NCT_ID_RE = re.compile(r"^NCT\d{8}$")
+nct_id_validator = RegexValidator(
+    NCT_ID_RE, _("An NCT ID is the letters NCT followed by eight digits, e.g. NCT01234567.")
+)
+
+DAYS_PER_YEAR = 365
+
+
+class OverallStatus(models.TextChoices):
+    """ClinicalTrials.gov API v2 `Status` (14 values)."""
+
+    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", _("Active, not recruiting")
+    COMPLETED = "COMPLETED", _("Completed")
+    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", _("Enrolling by invitation")
+    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", _("Not yet recruiting")
+    RECRUITING = "RECRUITING", _("Recruiting")
+    SUSPENDED = "SUSPENDED", _("Suspended")
+    TERMINATED = "TERMINATED", _("Terminated")
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+    AVAILABLE = "AVAILABLE", _("Available (expanded access)")
+    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", _("No longer available")
+    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", _("Temporarily not available")
+    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", _("Approved for marketing")
+    WITHHELD = "WITHHELD", _("Withheld")
+    UNKNOWN = "UNKNOWN", _("Unknown status")
+
+
+class RecruitmentStatus(models.TextChoices):
+    """ClinicalTrials.gov API v2 site-level `RecruitmentStatus` (9 values); used for local status."""
+
+    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", _("Active, not recruiting")
+    COMPLETED = "COMPLETED", _("Completed")
+    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", _("Enrolling by invitation")
+    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", _("Not yet recruiting")
+    RECRUITING = "RECRUITING", _("Recruiting")
+    SUSPENDED = "SUSPENDED", _("Suspended")
+    TERMINATED = "TERMINATED", _("Terminated")
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+    AVAILABLE = "AVAILABLE", _("Available")
+
+
+class StatusGroup(models.TextChoices):
+    """What a patient cares about: can I enter this trial now, soon, or not."""
+
+    OPEN = "open", _("Open to recruitment")
+    NOT_YET_OPEN = "not_yet_open", _("Not yet open")
+    CLOSED = "closed", _("Closed")
+
+
+# "Open" never includes NOT_YET_RECRUITING (users asked for exactly that: research §7.1).
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    StatusGroup.OPEN: (
+        OverallStatus.RECRUITING,
+        OverallStatus.ENROLLING_BY_INVITATION,
+        OverallStatus.AVAILABLE,
+    ),
+    StatusGroup.NOT_YET_OPEN: (OverallStatus.NOT_YET_RECRUITING,),
+}
+STATUS_GROUPS[StatusGroup.CLOSED] = tuple(
+    code
+    for code in OverallStatus.values
+    if code not in STATUS_GROUPS[StatusGroup.OPEN] + STATUS_GROUPS[StatusGroup.NOT_YET_OPEN]
+)
+
+
+def status_group(code: str) -> str:
+    """The StatusGroup value of an overall-status code."""
+    for group, codes in STATUS_GROUPS.items():
+        if code in codes:
+            return group
+    return StatusGroup.CLOSED
+
+
+class Phase(models.TextChoices):
+    """ClinicalTrials.gov API v2 `Phase` (6 values)."""
+
+    EARLY_PHASE1 = "EARLY_PHASE1", _("Early phase 1")
+    PHASE1 = "PHASE1", _("Phase 1")
+    PHASE2 = "PHASE2", _("Phase 2")
+    PHASE3 = "PHASE3", _("Phase 3")
+    PHASE4 = "PHASE4", _("Phase 4")
+    NA = "NA", _("Not applicable")
+
+
+class StudyType(models.TextChoices):
+    INTERVENTIONAL = "INTERVENTIONAL", _("Interventional")
+    OBSERVATIONAL = "OBSERVATIONAL", _("Observational")
+    EXPANDED_ACCESS = "EXPANDED_ACCESS", _("Expanded access")
+
+
+class Sex(models.TextChoices):
+    ALL = "ALL", _("All")
+    FEMALE = "FEMALE", _("Female")
+    MALE = "MALE", _("Male")
+
+
+class InterventionType(models.TextChoices):
+    """ClinicalTrials.gov API v2 `InterventionType` (11 values)."""
+
+    BEHAVIORAL = "BEHAVIORAL", _("Behavioural")
+    BIOLOGICAL = "BIOLOGICAL", _("Biological")
+    COMBINATION_PRODUCT = "COMBINATION_PRODUCT", _("Combination product")
+    DEVICE = "DEVICE", _("Device")
+    DIAGNOSTIC_TEST = "DIAGNOSTIC_TEST", _("Diagnostic test")
+    DIETARY_SUPPLEMENT = "DIETARY_SUPPLEMENT", _("Dietary supplement")
+    DRUG = "DRUG", _("Drug")
+    GENETIC = "GENETIC", _("Genetic")
+    PROCEDURE = "PROCEDURE", _("Procedure")
+    RADIATION = "RADIATION", _("Radiation")
+    OTHER = "OTHER", _("Other")
+
+
+class ImmunotherapyClass(models.TextChoices):
+    ANTI_PD1 = "anti-pd-1", _("Anti-PD-1")
+    ANTI_PDL1 = "anti-pd-l1", _("Anti-PD-L1")
+    ANTI_CTLA4 = "anti-ctla-4", _("Anti-CTLA-4")
+    ANTI_LAG3 = "anti-lag-3", _("Anti-LAG-3")
+    CAR_T = "car-t", _("CAR-T cell therapy")
+    TIL = "til", _("Tumour-infiltrating lymphocytes")
+    BISPECIFIC = "bispecific", _("Bispecific T-cell engager")
+    VACCINE = "vaccine", _("Cancer vaccine")
+    ONCOLYTIC_VIRUS = "oncolytic-virus", _("Oncolytic virus")
+    CYTOKINE = "cytokine", _("Cytokine")
+    OTHER = "other", _("Other immunotherapy")
+
+
+class LineOfTherapy(models.TextChoices):
+    NEOADJUVANT = "neoadjuvant", _("Neoadjuvant")
+    ADJUVANT = "adjuvant", _("Adjuvant")
+    FIRST_LINE = "first-line", _("First line (advanced disease)")
+    LATER_LINE = "later-line", _("Second line or later")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    OTHER = "other", _("Other")
+
+
+def join_codes(codes) -> str:
+    """Pipe-delimited storage form of a list of codes: ["PHASE1", "PHASE2"] -> "|PHASE1|PHASE2|"."""
+    codes = [c for c in dict.fromkeys(codes) if c]
+    return f"|{'|'.join(codes)}|" if codes else ""
+
+
+def split_codes(value: str) -> list[str]:
+    return [c for c in (value or "").split("|") if c]
+
+
+class DrugQuerySet(models.QuerySet):
+    def corrections_for(self, text: str, threshold: float = 0.5) -> dict[str, list[str]]:
+        """For each word of `text` that resembles a drug's name or synonym (PostgreSQL trigram strict word
+        similarity), the INNs it may stand for: {"keytruda": ["pembrolizumab"]}."""
+        words = [w.lower() for w in text.split() if len(w) >= 4]
+        if not words:
+            return {}
+        sql = (
+            "SELECT w.word, d.name FROM trials_drug d "
+            "CROSS JOIN LATERAL unnest(array_append(string_to_array(d.synonyms, E'\\n'), d.name)) "
+            "AS term(t) CROSS JOIN unnest(%s::text[]) AS w(word) "
+            "WHERE similarity(lower(term.t), w.word) >= %s GROUP BY w.word, d.name"
+        )
+        found: dict[str, list[str]] = {}
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [words, threshold])
+            for word, name in cursor.fetchall():
+                found.setdefault(word, []).append(name)
+        return found
+
+
+class Drug(models.Model):
+    """A compound vocabulary entry; interventions link to it so synonyms find the same trials."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("INN, lower case."))
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    synonyms = models.TextField(
+        _("synonyms"),
+        blank=True,
+        help_text=_("Brand names and code names, one per line (e.g. Keytruda, MK-3475)."),
+    )
+    immunotherapy_class = models.CharField(
+        _("immunotherapy class"),
+        max_length=20,
+        choices=ImmunotherapyClass.choices,
+        blank=True,
+        help_text=_("Empty for compounds that are not immunotherapies."),
+    )
+
+    objects = DrugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("drug")
+        verbose_name_plural = _("drugs")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+
+    def all_names(self) -> list[str]:
+        return [self.name, *self.synonym_list]
+
+
+class TrialQuerySet(PublishableQuerySet):
+    """Trial rules: recruitment groups, eligibility and search."""
+
+    def recruiting(self):
+        """Trials open to recruitment now (never NOT_YET_RECRUITING)."""
+        return self.filter(overall_status__in=STATUS_GROUPS[StatusGroup.OPEN])
+
+    def not_yet_open(self):
+        """Trials that will open but do not recruit yet."""
+        return self.filter(overall_status__in=STATUS_GROUPS[StatusGroup.NOT_YET_OPEN])
+
+    def closed(self):
+        """Trials that no longer (or never will) recruit."""
+        return self.filter(overall_status__in=STATUS_GROUPS[StatusGroup.CLOSED])
+
+    def in_status_groups(self, groups_or_codes):
+        """Trials whose overall status is in any of the given groups or v2 codes."""
+        codes: set[str] = set()
+        for value in groups_or_codes:
+            codes.update(STATUS_GROUPS.get(value, (value,)))
+        return self.filter(overall_status__in=sorted(codes))
+
+    def with_phase(self, *phases):
+        """Trials in any of the phases; a Phase 1/2 trial matches Phase 1 and Phase 2."""
+        q = Q()
+        for phase in phases:
+            q |= Q(phases__contains=f"|{phase}|")
+        return self.filter(q)
+
+    def with_immunotherapy_class(self, *classes):
+        """Trials testing a compound of any of the classes."""
+        q = Q()
+        for value in classes:
+            q |= Q(immunotherapy_classes__contains=f"|{value}|")
+        return self.filter(q)
+
+    def for_age(self, years: int):
+        """Trials a patient of this age may enter; a missing bound means no limit."""
+        days = years * DAYS_PER_YEAR
+        return self.filter(
+            Q(minimum_age_days__isnull=True) | Q(minimum_age_days__lte=days),
+            Q(maximum_age_days__isnull=True) | Q(maximum_age_days__gte=days),
+        )
+
+    def for_sex(self, sex: str):
+        """Trials open to this sex; ALL and unknown never exclude anyone."""
+        return self.filter(sex__in=[Sex.ALL, sex, ""])
+
+    def search(self, q: str):
+        """Full-text search (PostgreSQL: weighted tsvector + trigram on drug names; else icontains).
+
+        On PostgreSQL the queryset is annotated with `rank` for relevance ordering."""
+        q = (q or "").strip()
+        if not q:
+            return self
+        if _vendor(self.db) == "postgresql":
+            return self._search_postgresql(q)
+        return self._search_fallback(q)
+
+    def _search_postgresql(self, q: str):
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        # Each word must match (AND). A word that resembles a drug name, brand or code name in the small
+        # Drug table ("pembrolizumb", "Keytruda") also matches that drug's INN, so misspellings and
+        # synonyms find the same trials; the big table is then searched through its GIN index only.
+        corrections = Drug.objects.corrections_for(q)
+        query = None
+        for word in q.split():
+            part = SearchQuery(word, search_type="plain", config="english")
+            for name in corrections.get(word.lower(), ()):
+                part |= SearchQuery(name, search_type="plain", config="english")
+            query = part if query is None else query & part
+        return self.filter(search_vector=query).annotate(
+            rank=SearchRank(models.F("search_vector"), query)
+        )
+
+    def _search_fallback(self, q: str):
+        cond = Q()
+        for word in q.split():
+            cond &= (
+                Q(nct_id__icontains=word)
+                | Q(acronym__icontains=word)
+                | Q(brief_title__icontains=word)
+                | Q(official_title__icontains=word)
+                | Q(search_terms__icontains=word)
+                | Q(brief_summary__icontains=word)
+            )
+        return self.filter(cond)
+
+
+def _vendor(alias: str) -> str:
+    return connections[alias].vendor
+
+
+class Trial(Publishable):
+    """A clinical trial: upstream fields from ClinicalTrials.gov plus the network's local curation."""
+
+    class Source(models.TextChoices):
+        JSON = "json", _("API v2 JSON file")
+        XML = "xml", _("Legacy XML file")
+        API = "api", _("ClinicalTrials.gov API v2")
+        MANUAL = "manual", _("Entered by hand")
+        SYNTHETIC = "synthetic", _("Synthetic (benchmarks)")
+
+    # --- Identification (upstream) ---
+    nct_id = models.CharField(
+        _("NCT ID"), max_length=11, unique=True, validators=[nct_id_validator]
+    )
+    eu_ct_number = models.CharField(_("EU CT number"), max_length=40, blank=True)
+    other_ids = models.JSONField(
+        _("other identifiers"), default=list, blank=True, help_text=_("Secondary identifiers.")
+    )
+    acronym = models.CharField(_("acronym"), max_length=100, blank=True)
+    brief_title = models.CharField(_("brief title"), max_length=500)
+    official_title = models.TextField(_("official title"), blank=True)
+    brief_summary = models.TextField(_("brief summary"), blank=True)
+
+    # --- Status and design (upstream) ---
+    overall_status = models.CharField(
+        _("overall status"), max_length=30, choices=OverallStatus.choices, db_index=True
+    )
+    last_known_status = models.CharField(
+        _("last known status"), max_length=30, choices=OverallStatus.choices, blank=True
+    )
+    why_stopped = models.TextField(_("why stopped"), blank=True)
+    phases = models.CharField(
+        _("phases"), max_length=80, blank=True, help_text=_("Pipe-delimited v2 phase codes.")
+    )
+    study_type = models.CharField(
+        _("study type"), max_length=20, choices=StudyType.choices, blank=True
+    )
+    primary_purpose = models.CharField(_("primary purpose"), max_length=40, blank=True)
+    allocation = models.CharField(_("allocation"), max_length=20, blank=True)
+    enrollment_count = models.PositiveIntegerField(_("enrolment"), null=True, blank=True)
+    enrollment_type = models.CharField(_("enrolment type"), max_length=10, blank=True)
+
+    # --- Dates (upstream); partial dates ("2020-04") are stored as the first of the month ---
+    start_date = models.DateField(_("start date"), null=True, blank=True, db_index=True)
+    primary_completion_date = models.DateField(_("primary completion date"), null=True, blank=True)
+    completion_date = models.DateField(_("completion date"), null=True, blank=True)
+    first_posted = models.DateField(_("first posted"), null=True, blank=True)
+    last_update_posted = models.DateField(
+        _("last update posted"), null=True, blank=True, db_index=True
+    )
+    status_verified = models.DateField(_("status verified"), null=True, blank=True)
+
+    # --- Conditions and eligibility (upstream) ---
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    cancer_types = models.ManyToManyField(
+        CancerType,
+        verbose_name=_("cancer types"),
+        blank=True,
+        related_name="trials",
+        help_text=_("Recognised from the conditions on import; broader types are linked too."),
+    )
+    eligibility_criteria = models.TextField(_("eligibility criteria"), blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
+    minimum_age = models.CharField(_("minimum age (as registered)"), max_length=30, blank=True)
+    maximum_age = models.CharField(_("maximum age (as registered)"), max_length=30, blank=True)
+    minimum_age_days = models.PositiveIntegerField(
+        _("minimum age in days"), null=True, blank=True, help_text=_("Empty: no lower limit.")
+    )
+    maximum_age_days = models.PositiveIntegerField(
+        _("maximum age in days"), null=True, blank=True, help_text=_("Empty: no upper limit.")
+    )
+    healthy_volunteers = models.BooleanField(_("healthy volunteers"), null=True, blank=True)
+
+    # --- Sponsor (upstream) ---
+    lead_sponsor = models.CharField(_("lead sponsor"), max_length=300, blank=True)
+    lead_sponsor_class = models.CharField(_("lead sponsor class"), max_length=20, blank=True)
+    collaborators = models.JSONField(_("collaborators"), default=list, blank=True)
+
+    # --- Source ---
+    raw_record = models.JSONField(_("raw source record"), default=dict, blank=True, editable=False)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True)
+    last_synced_at = models.DateTimeField(_("last refreshed from source"), null=True, blank=True)
+
+    # --- Local curation (never overwritten by an import) ---
+    immunotherapy_classes = models.CharField(
+        _("immunotherapy classes"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Pipe-delimited classes; filled from the recognised drugs when first imported."
+        ),
+    )
+    line_of_therapy = models.CharField(
+        _("line of therapy / setting"), max_length=20, choices=LineOfTherapy.choices, blank=True
+    )
+    local_notes = models.TextField(_("notes for referrers"), blank=True)
+
+    # --- Search (derived) ---
+    search_terms = models.TextField(
+        _("search terms"),
+        blank=True,
+        editable=False,
+        help_text=_("Conditions, keywords, interventions, drug names and synonyms (derived)."),
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = TrialQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["raw_record", "search_vector", "search_terms"])
+
+    class Meta:
+        ordering = ["-last_update_posted", "nct_id"]
+        verbose_name = _("trial")
+        verbose_name_plural = _("trials")
+        # The GIN index on search_vector is created by migration 0002 on PostgreSQL only (SQLite has no GIN).
+        indexes = [
+            models.Index(fields=["status", "overall_status"], name="trial_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.nct_id}: {self.brief_title}"
+
+    def get_absolute_url(self):
+        return reverse("trials:detail", args=[self.nct_id])
+
+    def clean(self):
+        if self.nct_id and not NCT_ID_RE.match(self.nct_id):
+            raise ValidationError({"nct_id": nct_id_validator.message})
+
+    @property
+    def ctgov_url(self) -> str:
+        return f"https://clinicaltrials.gov/study/{self.nct_id}"
+
+    @property
+    def phase_list(self) -> list[str]:
+        return split_codes(self.phases)
+
+    @property
+    def phase_labels(self) -> list[str]:
+        return [str(Phase(p).label) for p in self.phase_list if p in Phase.values]
+
+    @property
+    def phase_display(self) -> str:
+        return "/".join(self.phase_labels)
+
+    @property
+    def immunotherapy_class_list(self) -> list[str]:
+        return split_codes(self.immunotherapy_classes)
+
+    @property
+    def immunotherapy_class_labels(self) -> list[tuple[str, str]]:
+        return [
+            (c, str(ImmunotherapyClass(c).label))
+            for c in self.immunotherapy_class_list
+            if c in ImmunotherapyClass.values
+        ]
+
+    @property
+    def status_group(self) -> str:
+        return status_group(self.overall_status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status_group == StatusGroup.OPEN
+
+    @property
+    def age_range_display(self) -> str:
+        low, high = self.minimum_age, self.maximum_age
+        if low and high:
+            return _("%(low)s to %(high)s") % {"low": low, "high": high}
+        if low:
+            return _("%(low)s and older") % {"low": low}
+        if high:
+            return _("up to %(high)s") % {"high": high}
+        return str(_("No age limits registered"))
+
+    def mark_synced(self):
+        self.last_synced_at = timezone.now()
+
+
+class Intervention(models.Model):
+    """An intervention of a trial, as registered; linked to a Drug when recognised."""
+
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="interventions"
+    )
+    type = models.CharField(_("type"), max_length=20, choices=InterventionType.choices)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    other_names = models.JSONField(_("other names"), default=list, blank=True)
+    drug = models.ForeignKey(
+        Drug,
+        verbose_name=_("drug"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interventions",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["trial", "position", "pk"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+
+    def __str__(self):
+        return self.name
+
+
+class TrialSite(models.Model):
+    """A network site of a trial: curated locally, never touched by an import."""
+
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="sites"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="trial_sites"
+    )
+    local_status = models.CharField(
+        _("local status"), max_length=30, choices=RecruitmentStatus.choices
+    )
+    principal_investigator = models.ForeignKey(
+        Person,
+        verbose_name=_("local principal investigator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trials_led",
+    )
+    referral_contact = models.ForeignKey(
+        Person,
+        verbose_name=_("referral contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trials_referral",
+    )
+    referral_email = models.EmailField(
+        _("referral e-mail"),
+        blank=True,
+        help_text=_(
+            "Used when the referral contact has no e-mail address (e.g. a study nurse desk)."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["trial", "unit__name"]
+        verbose_name = _("network site")
+        verbose_name_plural = _("network sites")
+        constraints = [
+            models.UniqueConstraint(fields=["trial", "unit"], name="trial_site_unique_unit")
+        ]
+
+    def __str__(self):
+        return f"{self.trial.nct_id} @ {self.unit}"
+
+    @property
+    def referral_address(self) -> str:
+        if self.referral_contact and self.referral_contact.email:
+            return self.referral_contact.email
+        return self.referral_email

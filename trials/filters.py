@@ -1,0 +1,343 @@
+"""The one FilterSet of the trial list, shared by the /trials/ page, its CSV download and the partner API.
+
+Query parameters (all optional; repeat a parameter or separate values with commas to pass several):
+
+- `q`: free text (NCT ID, title, condition, drug name, brand or code name, summary).
+- `status`: recruitment groups `open`, `not_yet_open`, `closed`, the 14 API v2 overall-status codes
+  (`RECRUITING`, …) or `all`. The HTML page defaults to `open`; the FilterSet itself applies no default.
+- `phase`: API v2 phase codes (`EARLY_PHASE1`, `PHASE1`, … `NA`); a Phase 1/2 trial matches both.
+- `cancer_type`: CancerType slugs (a broader type also finds its narrower types: they are linked on import).
+- `drug`: Drug slugs. `immunotherapy_class`: ImmunotherapyClass values. `site`: network Unit slugs.
+- `age`: a patient's age in whole years (trials without an age limit are kept).
+- `sex`: `FEMALE` or `MALE` (trials open to all, or with sex unknown, are kept).
+- `updated_since`: ISO date or date-time; trials changed in the portal at or after it.
+- `ordering`: `relevance` (default with `q`), `last_update` (default without `q`), `start_date`.
+
+An unknown value is a validation error that names the allowed values (the API answers it with a 400).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from ion_portal.models import CancerType, Unit
+
+from .models import (
+    STATUS_GROUPS,
+    Drug,
+    ImmunotherapyClass,
+    Intervention,
+    OverallStatus,
+    Phase,
+    Sex,
+    StatusGroup,
+    Trial,
+    TrialSite,
+)
+
+STATUS_ALL = "all"
+DEFAULT_STATUS = StatusGroup.OPEN
+
+
+class CodeListField(forms.Field):
+    """A list of codes from a query string (repeated parameter or comma-separated), each one checked
+    against the allowed values; the error names the allowed values."""
+
+    widget = forms.SelectMultiple
+
+    def __init__(self, *, allowed, **kwargs):
+        self.allowed = (
+            allowed  # a callable, so model-backed lists are only read when a value is given
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        codes = []
+        for item in value:
+            codes.extend(part.strip() for part in str(item).split(",") if part.strip())
+        return list(dict.fromkeys(codes))
+
+    def validate(self, value):
+        super().validate(value)
+        if not value:
+            return
+        allowed = list(self.allowed())
+        unknown = [v for v in value if v not in allowed]
+        if unknown:
+            raise ValidationError(
+                _("Unknown value %(value)s. Allowed values: %(allowed)s."),
+                code="invalid_choice",
+                params={"value": ", ".join(unknown), "allowed": ", ".join(allowed)},
+            )
+
+
+class CodeListFilter(django_filters.Filter):
+    field_class = CodeListField
+
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, allowed=allowed, **kwargs)
+
+
+def _status_values():
+    return [STATUS_ALL, *StatusGroup.values, *OverallStatus.values]
+
+
+def _slugs(model):
+    return lambda: model.objects.order_by("slug").values_list("slug", flat=True)
+
+
+ORDERING_CHOICES = [
+    ("relevance", _("Relevance")),
+    ("last_update", _("Last update")),
+    ("start_date", _("Start date")),
+]
+ORDER_BY = {
+    "last_update": ("-last_update_posted", "nct_id"),
+    "start_date": ("-start_date", "nct_id"),
+}
+
+
+def _choice_error(choices) -> dict:
+    allowed = ", ".join(str(value) for value, _label in choices)
+    return {
+        "invalid_choice": format_lazy(
+            "{} {}.", _("Unknown value %(value)s. Allowed values:"), allowed
+        )
+    }
+
+
+class TrialFilter(django_filters.FilterSet):
+    """Filters of the trial list (see the module docstring for the query parameters)."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=200)
+    status = CodeListFilter(method="filter_status", label=_("Recruitment"), allowed=_status_values)
+    phase = CodeListFilter(method="filter_phase", label=_("Phase"), allowed=lambda: Phase.values)
+    cancer_type = CodeListFilter(
+        method="filter_cancer_type", label=_("Cancer type"), allowed=_slugs(CancerType)
+    )
+    drug = CodeListFilter(method="filter_drug", label=_("Drug"), allowed=_slugs(Drug))
+    immunotherapy_class = CodeListFilter(
+        method="filter_immunotherapy_class",
+        label=_("Immunotherapy class"),
+        allowed=lambda: ImmunotherapyClass.values,
+    )
+    site = CodeListFilter(method="filter_site", label=_("Network site"), allowed=_slugs(Unit))
+    age = django_filters.NumberFilter(
+        method="filter_age",
+        label=_("Patient's age (years)"),
+        min_value=0,
+        max_value=130,
+        decimal_places=0,
+    )
+    sex = django_filters.ChoiceFilter(
+        method="filter_sex",
+        label=_("Patient's sex"),
+        choices=[(Sex.FEMALE, Sex.FEMALE.label), (Sex.MALE, Sex.MALE.label)],
+        error_messages=_choice_error([(Sex.FEMALE, ""), (Sex.MALE, "")]),
+    )
+    updated_since = django_filters.DateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
+    )
+    ordering = django_filters.ChoiceFilter(
+        method="filter_noop",
+        label=_("Sort by"),
+        choices=ORDERING_CHOICES,
+        empty_label=None,
+        error_messages=_choice_error(ORDERING_CHOICES),
+    )
+
+    class Meta:
+        model = Trial
+        fields: list[str] = []
+
+    # Facet dimensions: query parameter -> how its counts are computed (see facet_counts()).
+    FACETS = ("status", "phase", "cancer_type", "immunotherapy_class", "site")
+
+    # --- filter methods -------------------------------------------------------------------------------
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_status(self, queryset, name, value):
+        if not value or STATUS_ALL in value:
+            return queryset
+        return queryset.in_status_groups(value)
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.with_phase(*value) if value else queryset
+
+    def filter_cancer_type(self, queryset, name, value):
+        if not value:
+            return queryset
+        # A sub-select, not a join: a trial linked to two selected types must appear once.
+        links = Trial.cancer_types.through.objects.filter(cancertype__slug__in=value)
+        return queryset.filter(pk__in=links.values("trial_id"))
+
+    def filter_drug(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=Intervention.objects.filter(drug__slug__in=value).values("trial_id")
+        )
+
+    def filter_immunotherapy_class(self, queryset, name, value):
+        return queryset.with_immunotherapy_class(*value) if value else queryset
+
+    def filter_site(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=TrialSite.objects.filter(unit__slug__in=value).values("trial_id")
+        )
+
+    def filter_age(self, queryset, name, value):
+        return queryset.for_age(int(value)) if value is not None else queryset
+
+    def filter_sex(self, queryset, name, value):
+        return queryset.for_sex(value) if value else queryset
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # ordering is applied last, in filter_queryset()
+
+    # --- whole-set behaviour -------------------------------------------------------------------------
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return self.apply_ordering(queryset)
+
+    def apply_ordering(self, queryset):
+        """Order by the chosen key; relevance needs a search term (otherwise last update)."""
+        cleaned = getattr(self.form, "cleaned_data", {}) or {}
+        choice = cleaned.get("ordering") or ("relevance" if cleaned.get("q") else "last_update")
+        if choice == "relevance" and "rank" in queryset.query.annotations:
+            return queryset.order_by("-rank", "-last_update_posted", "nct_id")
+        return queryset.order_by(*ORDER_BY.get(choice, ORDER_BY["last_update"]))
+
+    @property
+    def ordering_choice(self) -> str:
+        cleaned = getattr(self.form, "cleaned_data", {}) or {}
+        return cleaned.get("ordering") or ("relevance" if cleaned.get("q") else "last_update")
+
+    def queryset_without(self, skip: str):
+        """The base queryset with every valid filter applied except `skip` (for facet counts)."""
+        self.errors  # noqa: B018 (validate first, so cleaned_data exists)
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name in (skip, "ordering"):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
+    """Counts per facet value, each computed with every other filter applied (so a count equals the
+    number of results you get by choosing that value). One query per facet dimension."""
+    selected = filterset.form.cleaned_data if filterset.is_valid() else {}
+
+    def is_selected(name, value):
+        return value in (selected.get(name) or [])
+
+    facets: dict[str, list[dict]] = {}
+
+    base = filterset.queryset_without("status")
+    groups = base.aggregate(
+        **{
+            group: Count("pk", filter=Q(overall_status__in=codes))
+            for group, codes in STATUS_GROUPS.items()
+        },
+        all=Count("pk"),
+    )
+    facets["status"] = [
+        {
+            "value": value,
+            "label": label,
+            "count": groups[value],
+            "selected": is_selected("status", value),
+        }
+        for value, label in [*StatusGroup.choices, (STATUS_ALL, _("Any status"))]
+    ]
+
+    base = filterset.queryset_without("phase")
+    phases = base.aggregate(
+        **{code: Count("pk", filter=Q(phases__contains=f"|{code}|")) for code in Phase.values}
+    )
+    facets["phase"] = [
+        {
+            "value": code,
+            "label": label,
+            "count": phases[code],
+            "selected": is_selected("phase", code),
+        }
+        for code, label in Phase.choices
+    ]
+
+    base = filterset.queryset_without("immunotherapy_class")
+    classes = base.aggregate(
+        **{
+            code.replace("-", "_"): Count(
+                "pk", filter=Q(immunotherapy_classes__contains=f"|{code}|")
+            )
+            for code in ImmunotherapyClass.values
+        }
+    )
+    facets["immunotherapy_class"] = [
+        {
+            "value": code,
+            "label": label,
+            "count": classes[code.replace("-", "_")],
+            "selected": is_selected("immunotherapy_class", code),
+        }
+        for code, label in ImmunotherapyClass.choices
+        if classes[code.replace("-", "_")] or is_selected("immunotherapy_class", code)
+    ]
+
+    base = filterset.queryset_without("cancer_type")
+    rows = (
+        Trial.cancer_types.through.objects.filter(trial_id__in=base.values("pk"))
+        .values("cancertype__slug", "cancertype__name")
+        .annotate(n=Count("trial_id"))
+        .order_by("-n", "cancertype__name")
+    )
+    facets["cancer_type"] = [
+        {
+            "value": row["cancertype__slug"],
+            "label": row["cancertype__name"],
+            "count": row["n"],
+            "selected": is_selected("cancer_type", row["cancertype__slug"]),
+        }
+        for row in rows
+    ]
+
+    base = filterset.queryset_without("site")
+    rows = (
+        TrialSite.objects.filter(trial_id__in=base.values("pk"))
+        .values("unit__slug", "unit__name")
+        .annotate(n=Count("trial_id"))
+        .order_by("unit__name")
+    )
+    facets["site"] = [
+        {
+            "value": row["unit__slug"],
+            "label": row["unit__name"],
+            "count": row["n"],
+            "selected": is_selected("site", row["unit__slug"]),
+        }
+        for row in rows
+    ]
+    return facets
+
+
+def with_default_status(data):
+    """The page's default view is trials open to recruitment: add status=open when none was chosen."""
+    data = data.copy()
+    if not data.get("status"):
+        data["status"] = DEFAULT_STATUS
+    return data
