@@ -59,7 +59,11 @@ class InvalidFilter(exceptions.APIException):
 
 def allowed_values(field) -> list[str]:
     """The values a form field accepts, when it is a choice field."""
-    if field is None or not hasattr(field, "choices"):
+    if field is None:
+        return []
+    if callable(getattr(field, "allowed", None)):  # trials.filters.CodeListField
+        return [str(v) for v in list(field.allowed())[:MAX_ALLOWED_VALUES]]
+    if not hasattr(field, "choices"):
         return []
     values = []
     for value, label in field.choices:

@@ -3,7 +3,10 @@
 Kept apart from api_errors (which DRF imports while loading its own generics) to avoid an import cycle.
 """
 
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import build_parameter_type
+from drf_spectacular.utils import OpenApiParameter
 
 from ion_portal.api_errors import ErrorSerializer
 
@@ -27,3 +30,27 @@ class AutoSchema(SpectacularAutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+
+class StrictFilterExtension(DjangoFilterExtension):
+    """Schema for our filter backend: django-filter's, plus list-of-codes filters (repeatable)."""
+
+    target_class = "ion_portal.api_errors.StrictFilterBackend"
+    match_subclasses = True
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        if callable(filter_field.extra.get("allowed")):
+            # A list of codes; views describe the allowed values with their own parameters.
+            return [
+                build_parameter_type(
+                    name=field_name,
+                    location=OpenApiParameter.QUERY,
+                    schema={"type": "array", "items": {"type": "string"}},
+                    explode=True,
+                    description=str(filter_field.label or ""),
+                )
+            ]
+        return super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )

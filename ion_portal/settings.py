@@ -373,3 +373,7 @@ SPECTACULAR_SETTINGS.update(
     }
 )
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "ion_portal.api_schema.AutoSchema"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "OverallStatusEnum": "trials.models.OverallStatus",
+    "ImmunotherapyClassEnum": "trials.models.ImmunotherapyClass",
+}
