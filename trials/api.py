@@ -199,9 +199,10 @@ class TrialViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return found
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format == "csv":
-            return self._csv(request, queryset)
+            # exports.py prefetches what a CSV row needs itself.
+            return self._csv(request, self.filter_queryset(Trial.objects.published()))
+        queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         self._last_modified = max((t.updated_at for t in page), default=None)
         serializer = self.get_serializer(page, many=True)
