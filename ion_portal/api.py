@@ -50,5 +50,5 @@ urlpatterns: list = [
     path("docs/", DocsView.as_view(), name="api-docs"),
     *router.urls,
     # Last: anything else under /api/v1/ is a JSON 404.
-    re_path(r"^.*$", api_not_found),
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

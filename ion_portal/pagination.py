@@ -37,9 +37,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
         params = super().get_schema_operation_parameters(view)
         for param in params:
             if param["name"] == self.page_size_query_param:
-                param["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+                # No "maximum" in the schema: a larger value is accepted and capped, not refused.
+                param["schema"] = {"type": "integer", "minimum": 1}
                 param["description"] = (
-                    f"Results per page (default {self.page_size}, at most {self.max_page_size})."
+                    f"Results per page (default {self.page_size}); values above "
+                    f"{self.max_page_size} are capped to {self.max_page_size}."
                 )
             if param["name"] == self.page_query_param:
                 param["schema"] = {"type": "integer", "minimum": 1}

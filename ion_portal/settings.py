@@ -377,3 +377,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "OverallStatusEnum": "trials.models.OverallStatus",
     "ImmunotherapyClassEnum": "trials.models.ImmunotherapyClass",
 }
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "trials.api.schema_vocabularies_hook",
+]

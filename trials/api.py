@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -19,6 +20,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import renderers, viewsets
 
 from ion_portal.api_errors import InvalidParameter
+from ion_portal.models import CancerType, Unit
 
 from .exports import COLUMNS, iter_csv_lines
 from .filters import STATUS_ALL, TrialFilter
@@ -257,6 +259,26 @@ class DrugViewSet(viewsets.ReadOnlyModelViewSet):
                 allowed=list(ImmunotherapyClass.values),
             )
         return queryset.filter(immunotherapy_class=value)
+
+
+def schema_vocabularies_hook(result, generator, request, public):
+    """drf-spectacular post-processing hook: the allowed slugs of the vocabulary filters (cancer
+    types, drugs, network sites) come from the database, so the schema lists them as enums."""
+    vocabularies = {
+        "cancer_type": CancerType.objects.order_by("slug").values_list("slug", flat=True),
+        "drug": Drug.objects.order_by("slug").values_list("slug", flat=True),
+        "site": Unit.objects.order_by("slug").values_list("slug", flat=True),
+    }
+    try:
+        values = {name: list(qs) for name, qs in vocabularies.items()}
+    except (DatabaseError, RuntimeError):
+        # Generated without a usable database (offline, or pytest collection): plain strings.
+        return result
+    for operation in result.get("paths", {}).get("/api/v1/trials/", {}).values():
+        for param in operation.get("parameters", []):
+            if param.get("in") == "query" and values.get(param["name"]):
+                param["schema"]["items"] = {"type": "string", "enum": values[param["name"]]}
+    return result
 
 
 ROUTES: list[tuple] = [

@@ -16,5 +16,5 @@ urlpatterns = [
         fhir_views.ResearchStudyReadView.as_view(),
         name="fhir-researchstudy-read",
     ),
-    re_path(r"^.*$", fhir_views.FhirNotFoundView.as_view()),
+    re_path(r"^[\s\S]*$", fhir_views.FhirNotFoundView.as_view()),
 ]

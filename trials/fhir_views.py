@@ -23,6 +23,7 @@ from . import fhir
 from .models import Intervention, Trial, TrialSite
 
 DEFAULT_COUNT = 20
+MAX_PAGE = 1_000_000  # keeps the SQL OFFSET within range on every database
 SEARCH_PARAMS = {
     "status": "token",
     "identifier": "token",
@@ -228,16 +229,31 @@ class ResearchStudySearchView(FhirView):
                 {"type": "string", "enum": fhir.FHIR_STATUS_CODES},
                 description="R5 research-study-status code of the study's progress.",
             ),
-            OpenApiParameter("identifier", str, description="NCT ID (system|value allowed)."),
-            OpenApiParameter("condition", str, description="Cancer type or condition."),
-            OpenApiParameter("keyword", str, description="Free text."),
             OpenApiParameter(
-                "_count",
-                {"type": "integer", "minimum": 0, "maximum": settings.API_MAX_PAGE_SIZE},
-                description="Results per page; 0 returns only the total.",
+                "identifier",
+                {"type": "string", "minLength": 1},
+                description="NCT ID (system|value allowed).",
             ),
             OpenApiParameter(
-                "_page", {"type": "integer", "minimum": 1}, description="Page number."
+                "condition",
+                {"type": "string", "minLength": 1},
+                description="Cancer type or condition.",
+            ),
+            OpenApiParameter(
+                "keyword", {"type": "string", "minLength": 1}, description="Free text."
+            ),
+            OpenApiParameter(
+                "_count",
+                {"type": "integer", "minimum": 0},
+                description=(
+                    f"Results per page (default {DEFAULT_COUNT}, capped to "
+                    f"{settings.API_MAX_PAGE_SIZE}); 0 returns only the total."
+                ),
+            ),
+            OpenApiParameter(
+                "_page",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                description="Page number.",
             ),
         ],
         responses={200: OpenApiResponse(FhirResourceSerializer, description="searchset Bundle")},
@@ -259,9 +275,8 @@ class ResearchStudySearchView(FhirView):
             raise FhirError(
                 400, "not-supported", "Only _format=json (application/fhir+json) is offered."
             )
-        count = self._int_param("_count", DEFAULT_COUNT, minimum=0)
-        count = min(count, settings.API_MAX_PAGE_SIZE)
-        page = self._int_param("_page", 1, minimum=1)
+        count = min(self._int_param("_count", DEFAULT_COUNT), settings.API_MAX_PAGE_SIZE)
+        page = self._int_param("_page", 1, minimum=1, maximum=MAX_PAGE)
 
         queryset = published_trials()
         for name in SEARCH_PARAMS:
@@ -287,7 +302,7 @@ class ResearchStudySearchView(FhirView):
         )
         return Response(bundle)
 
-    def _int_param(self, name: str, default: int, *, minimum: int) -> int:
+    def _int_param(self, name: str, default: int, *, minimum: int = 0, maximum: int | None = None):
         raw = self.request.query_params.get(name)
         if raw is None:
             return default
@@ -295,8 +310,11 @@ class ResearchStudySearchView(FhirView):
             value = int(raw)
         except ValueError:
             value = minimum - 1
-        if value < minimum or value > 10**9:
-            raise FhirError(400, "invalid", f"{name} must be a whole number of at least {minimum}.")
+        if value < minimum or (maximum is not None and value > maximum):
+            limit = f" and at most {maximum}" if maximum is not None else ""
+            raise FhirError(
+                400, "invalid", f"{name} must be a whole number of at least {minimum}{limit}."
+            )
         return value
 
     def _link(self, base: str, page: int, count: int) -> str:

@@ -13,9 +13,12 @@ from .models import (
     Drug,
     ImmunotherapyClass,
     Intervention,
+    LineOfTherapy,
+    OverallStatus,
     Phase,
     Sex,
     StatusGroup,
+    StudyType,
     Trial,
     TrialSite,
 )
@@ -41,6 +44,10 @@ class DrugSerializer(serializers.ModelSerializer):
 
 class DrugRefSerializer(serializers.ModelSerializer):
     """The drug an intervention was recognised as."""
+
+    immunotherapy_class = serializers.ChoiceField(
+        choices=ImmunotherapyClass.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Drug
@@ -108,6 +115,16 @@ class TrialSerializer(serializers.ModelSerializer):
         read_only=True,
     )
     cancer_types = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    # Blank-able codes, declared so the schema allows "" (read-only model fields lose allow_blank).
+    last_known_status = serializers.ChoiceField(
+        choices=OverallStatus.choices, allow_blank=True, read_only=True
+    )
+    study_type = serializers.ChoiceField(
+        choices=StudyType.choices, allow_blank=True, read_only=True
+    )
+    line_of_therapy = serializers.ChoiceField(
+        choices=LineOfTherapy.choices, allow_blank=True, read_only=True
+    )
     other_ids = serializers.JSONField(read_only=True)
     conditions = serializers.ListField(child=serializers.CharField(), read_only=True)
     keywords = serializers.ListField(child=serializers.CharField(), read_only=True)

@@ -28,7 +28,7 @@ def test_bad_page_size_is_a_400_naming_the_parameter(client, value):
     assert "page_size" in body["errors"]
 
 
-def test_page_size_is_capped(client, settings):
+def test_page_size_above_the_cap_is_capped(client, settings):
     from ion_portal.models import CancerType
 
     settings.API_MAX_PAGE_SIZE = 2
