@@ -340,6 +340,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# --- trials ---
+# ClinicalTrials.gov API v2 client (CTGOV_API_URL is above): per-request timeout in seconds, how many
+# times a 429/5xx/timeout is retried, the first back-off in seconds (doubling), and the longest wait
+# honoured from a Retry-After header.
+CTGOV_TIMEOUT = env_int("CTGOV_TIMEOUT", 10)
+CTGOV_RETRIES = env_int("CTGOV_RETRIES", 3)
+CTGOV_RETRY_BACKOFF = float(env_str("CTGOV_RETRY_BACKOFF", "1.0"))
+CTGOV_MAX_RETRY_WAIT = float(env_str("CTGOV_MAX_RETRY_WAIT", "60"))
+
 # --- api ---
 # Partners' keys, per-client throttling and one JSON error format for every endpoint of every app:
 # each app's viewsets inherit these defaults, so no endpoint can forget them.

@@ -1,1 +1,299 @@
-"""Admin of the trials app."""
+"""Admin of the trials app: curation of trials (sites, classes, publication), imports and the drug vocabulary."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import ImportUploadForm
+from .models import (
+    Drug,
+    ImmunotherapyClass,
+    Intervention,
+    Trial,
+    TrialSite,
+    join_codes,
+    split_codes,
+)
+from .services import import_upload
+from .tasks import refresh_trials
+
+
+class InterventionInline(admin.TabularInline):
+    model = Intervention
+    extra = 0
+    fields = ["position", "type", "name", "other_names", "drug"]
+    autocomplete_fields = ["drug"]
+
+
+class TrialSiteInline(admin.TabularInline):
+    model = TrialSite
+    extra = 1
+    fields = [
+        "unit",
+        "local_status",
+        "principal_investigator",
+        "referral_contact",
+        "referral_email",
+    ]
+    autocomplete_fields = ["unit", "principal_investigator", "referral_contact"]
+
+
+class TrialAdminForm(forms.ModelForm):
+    """Immunotherapy classes edited as checkboxes, stored pipe-delimited."""
+
+    therapy_classes = forms.MultipleChoiceField(
+        label=_("Immunotherapy classes"),
+        choices=ImmunotherapyClass.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Trial
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown; classes replaces immunotherapy_classes)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["therapy_classes"].initial = split_codes(
+                self.instance.immunotherapy_classes
+            )
+
+    def save(self, commit=True):
+        self.instance.immunotherapy_classes = join_codes(
+            self.cleaned_data.get("therapy_classes") or []
+        )
+        return super().save(commit)
+
+
+class RecruitmentFilter(admin.SimpleListFilter):
+    title = _("recruitment")
+    parameter_name = "recruitment"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("not_yet_open", _("Not yet open")), ("closed", _("Closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.in_status_groups([self.value()])
+        return queryset
+
+
+class HasSiteFilter(admin.SimpleListFilter):
+    title = _("network site")
+    parameter_name = "has_site"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("At a network site")), ("no", _("No network site yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(sites__isnull=False).distinct()
+        if self.value() == "no":
+            return queryset.filter(sites__isnull=True)
+        return queryset
+
+
+@admin.register(Trial)
+class TrialAdmin(SimpleHistoryAdmin):
+    form = TrialAdminForm
+    list_display = [
+        "nct_id",
+        "brief_title",
+        "overall_status",
+        "status",
+        "last_update_posted",
+        "last_synced_at",
+    ]
+    list_filter = [
+        "status",
+        RecruitmentFilter,
+        "overall_status",
+        HasSiteFilter,
+        "study_type",
+        "source",
+        "cancer_types",
+    ]
+    search_fields = [
+        "nct_id",
+        "brief_title",
+        "acronym",
+        "official_title",
+        "interventions__name",
+        "search_terms",
+    ]
+    readonly_fields = ["raw_record_display", "source", "last_synced_at", "created_at", "updated_at"]
+    filter_horizontal = ["cancer_types"]
+    inlines = [TrialSiteInline, InterventionInline]
+    actions = ["publish", "unpublish", "refresh_from_ctgov"]
+    change_list_template = "admin/trials/trial/change_list.html"
+    fieldsets = [
+        (_("Publication (local)"), {"fields": ["status", "published_at"]}),
+        (
+            _("Local curation"),
+            {"fields": ["therapy_classes", "line_of_therapy", "local_notes", "cancer_types"]},
+        ),
+        (
+            _("From ClinicalTrials.gov"),
+            {
+                "classes": ["collapse"],
+                "description": _(
+                    "Refreshed on every import: edits here are overwritten by the next refresh."
+                ),
+                "fields": [
+                    "nct_id",
+                    "eu_ct_number",
+                    "acronym",
+                    "brief_title",
+                    "official_title",
+                    "brief_summary",
+                    "overall_status",
+                    "last_known_status",
+                    "why_stopped",
+                    "phases",
+                    "study_type",
+                    "enrollment_count",
+                    "enrollment_type",
+                    "start_date",
+                    "primary_completion_date",
+                    "completion_date",
+                    "first_posted",
+                    "last_update_posted",
+                    "conditions",
+                    "keywords",
+                    "eligibility_criteria",
+                    "sex",
+                    "minimum_age",
+                    "maximum_age",
+                    "minimum_age_days",
+                    "maximum_age_days",
+                    "healthy_volunteers",
+                    "lead_sponsor",
+                    "lead_sponsor_class",
+                ],
+            },
+        ),
+        (
+            _("Source"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "source",
+                    "last_synced_at",
+                    "created_at",
+                    "updated_at",
+                    "raw_record_display",
+                ],
+            },
+        ),
+    ]
+
+    @admin.display(description=_("raw source record"))
+    def raw_record_display(self, obj):
+        text = json.dumps(obj.raw_record, indent=2, ensure_ascii=False)
+        if len(text) > 200_000:
+            text = text[:200_000] + "\n…"
+        return format_html('<pre class="trial-raw-record">{}</pre>', text)
+
+    @admin.action(description=_("Publish selected trials"))
+    def publish(self, request, queryset):
+        count = 0
+        for trial in queryset.exclude(status=Trial.Status.PUBLISHED):
+            trial.status = Trial.Status.PUBLISHED
+            trial.published_at = trial.published_at or timezone.now()
+            trial.save()  # save() (not update()) so the change history records it
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d trial published.", "%d trials published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish selected trials"))
+    def unpublish(self, request, queryset):
+        count = 0
+        for trial in queryset.filter(status=Trial.Status.PUBLISHED):
+            trial.status = Trial.Status.DRAFT
+            trial.save()
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d trial unpublished.", "%d trials unpublished.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Refresh from ClinicalTrials.gov"))
+    def refresh_from_ctgov(self, request, queryset):
+        nct_ids = list(queryset.values_list("nct_id", flat=True))
+        result = refresh_trials.enqueue(nct_ids=nct_ids)
+        if result.is_finished:
+            self.message_user(request, result.return_value, messages.INFO)
+        else:
+            self.message_user(
+                request,
+                ngettext(
+                    "Refreshing %d trial in the background.",
+                    "Refreshing %d trials in the background.",
+                    len(nct_ids),
+                )
+                % len(nct_ids),
+                messages.INFO,
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="trials_trial_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = import_upload(
+                name=upload.name, content=upload.read(), publish=form.cleaned_data["publish"]
+            )
+            level = messages.WARNING if report.failed else messages.SUCCESS
+            self.message_user(request, report.summary(), level)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import from ClinicalTrials.gov"),
+            "form": form,
+            "report": report,
+            "opts": self.model._meta,
+            "changelist_url": reverse("admin:trials_trial_changelist"),
+        }
+        return render(request, "admin/trials/trial/import.html", context)
+
+
+@admin.register(Drug)
+class DrugAdmin(admin.ModelAdmin):
+    list_display = ["name", "immunotherapy_class"]
+    list_filter = ["immunotherapy_class"]
+    search_fields = ["name", "synonyms"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(TrialSite)
+class TrialSiteAdmin(SimpleHistoryAdmin):
+    list_display = ["trial", "unit", "local_status", "principal_investigator", "referral_contact"]
+    list_filter = ["local_status", "unit"]
+    search_fields = ["trial__nct_id", "trial__brief_title", "unit__name"]
+    autocomplete_fields = ["trial", "unit", "principal_investigator", "referral_contact"]

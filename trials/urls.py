@@ -1,5 +1,16 @@
 """URLs of the trials section (mounted by ion_portal/urls.py)."""
 
+from django.urls import path
+
+from . import views
+from .feeds import TrialFeed
+
 app_name = "trials"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.TrialListView.as_view(), name="list"),
+    path("trials.csv", views.trial_csv, name="csv"),
+    path("feed/", TrialFeed(), name="feed"),
+    path("<str:nct_id>/", views.TrialDetailView.as_view(), name="detail"),
+    path("<str:nct_id>/refer/", views.trial_refer, name="refer"),
+]
