@@ -49,6 +49,7 @@ def test_every_demo_bundle_page_is_valid_and_drafts_are_absent(client, demo):
         seen += [entry.resource.id for entry in bundle.entry]
         url = next((link.url for link in bundle.link if link.relation == "next"), None)
     assert seen == published
+    assert draft not in seen
     for query in ("status=recruiting", "condition=melanoma", "keyword=pembrolizumab"):
         Bundle.model_validate(client.get(f"/fhir/ResearchStudy?{query}").json())
 
