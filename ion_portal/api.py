@@ -9,6 +9,7 @@ so every app's endpoints share them.
 from importlib import import_module
 
 from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.routers import SimpleRouter
@@ -19,6 +20,10 @@ from ion_portal.serializers import CancerTypeSerializer
 from ion_portal.sitemaps import DOMAIN_APPS
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List the cancer-type vocabulary", tags=["vocabularies"]),
+    retrieve=extend_schema(summary="One cancer type by slug", tags=["vocabularies"]),
+)
 class CancerTypeViewSet(viewsets.ReadOnlyModelViewSet):
     """The tumour-type vocabulary used to tag trials, collections and resources."""
 

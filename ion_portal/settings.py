@@ -390,3 +390,10 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "trials.api.schema_vocabularies_hook",
 ]
+SPECTACULAR_SETTINGS["DESCRIPTION"] = (
+    "Read-only access to the Immuno-Oncology Network's public data: published clinical trials "
+    "(also as CSV and as FHIR R5 ResearchStudy), the drug and cancer-type vocabularies.\n\n"
+    "Anonymous use is rate limited per client; partners send `Authorization: Api-Key <key>` for a "
+    "higher limit. A wrong or revoked key is a 401, over the limit a 429 with `Retry-After`. Every "
+    "error is JSON with `status`, `code`, `detail` and, for a bad filter, the `allowed` values."
+)

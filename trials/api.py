@@ -224,6 +224,7 @@ class TrialViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return response
 
 
+@extend_schema_view(retrieve=extend_schema(summary="One drug by slug", tags=["vocabularies"]))
 class DrugViewSet(viewsets.ReadOnlyModelViewSet):
     """The drug vocabulary: INN, brand and code names, immunotherapy class."""
 
@@ -236,7 +237,7 @@ class DrugViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="List the drug vocabulary",
-        tags=["drugs"],
+        tags=["vocabularies"],
         parameters=[
             OpenApiParameter(
                 "immunotherapy_class",
