@@ -18,6 +18,7 @@ from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import renderers, viewsets
+from rest_framework.response import Response
 
 from ion_portal.api_errors import InvalidParameter
 from ion_portal.models import CancerType, Unit
@@ -213,7 +214,7 @@ class TrialViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         trial = self.get_object()
         self._last_modified = trial.updated_at
-        return super().retrieve(request, *args, **kwargs)
+        return Response(self.get_serializer(trial).data)
 
     def _csv(self, request, queryset):
         response = StreamingHttpResponse(

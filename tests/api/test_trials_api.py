@@ -255,3 +255,10 @@ def test_drug_list_query_count_is_fixed(client, django_assert_num_queries):
     with django_assert_num_queries(2):
         response = client.get("/api/v1/drugs/", {"page_size": 200})
     assert response.json()["count"] >= 30
+
+
+def test_detail_query_count_is_fixed(client, django_assert_num_queries):
+    trial = make_trial(drugs=("nivolumab", "ipilimumab"), cancer_types=("melanoma",))
+    # The trial, then one query per prefetched relation (cancer types, interventions, sites).
+    with django_assert_num_queries(4):
+        assert client.get(f"{LIST}{trial.nct_id}/").status_code == 200
