@@ -73,7 +73,8 @@ def measure(client: Client, url: str, repeat: int = 5) -> tuple[float, int, int]
             response = client.get(url)
             body = b"".join(response.streaming_content) if response.streaming else response.content
             times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
         queries, size = len(ctx.captured_queries), len(body)
     return statistics.median(times) * 1000, queries, size
 
