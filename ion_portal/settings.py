@@ -397,3 +397,7 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] = (
     "higher limit. A wrong or revoked key is a 401, over the limit a 429 with `Retry-After`. Every "
     "error is JSON with `status`, `code`, `detail` and, for a bad filter, the `allowed` values."
 )
+# How many reverse proxies sit in front of the app: the anonymous rate limit is per client address,
+# taken from X-Forwarded-For only as far as these proxies vouch for it (0: REMOTE_ADDR, never the
+# header, which any client could forge to escape the limit).
+REST_FRAMEWORK["NUM_PROXIES"] = env_int("API_NUM_PROXIES", 0)

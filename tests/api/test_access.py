@@ -108,3 +108,10 @@ def test_partner_gets_the_higher_limit_per_key(client, api_key, settings, partne
     # A second partner key has its own allowance.
     _other, other_raw = ApiKey.generate(name="Other partner")
     assert client.get(URL, HTTP_AUTHORIZATION=f"Api-Key {other_raw}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_forged_forwarded_for_header_does_not_escape_the_anonymous_limit(client, settings):
+    settings.API_ANON_RATE = "1/min"
+    assert client.get(URL, HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 200
+    assert client.get(URL, HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
