@@ -115,3 +115,33 @@ def test_forged_forwarded_for_header_does_not_escape_the_anonymous_limit(client,
     settings.API_ANON_RATE = "1/min"
     assert client.get(URL, HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 200
     assert client.get(URL, HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
+
+
+def test_key_lifecycle_through_admin_create_use_revoke(client, db):
+    from django.contrib.messages import get_messages
+
+    from tests.conftest import make_user
+
+    admin_user = make_user("admin@example.org", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    response = client.post("/admin/ion_portal/apikey/add/", {"name": "Acme nightly sync"})
+    assert response.status_code == 302
+    message = next(str(m) for m in get_messages(response.wsgi_request) if "new key" in str(m))
+    raw = message.split("The new key is ", 1)[1].split(". Copy it now", 1)[0]
+    key = ApiKey.objects.get(name="Acme nightly sync")
+    assert key.hashed_key == ApiKey.hash(raw)  # only the hash is stored
+    client.logout()
+
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Api-Key {raw}").status_code == 200
+    key.refresh_from_db()
+    assert key.last_used_at is not None  # shown in the admin list
+
+    client.force_login(admin_user)
+    client.post(
+        "/admin/ion_portal/apikey/",
+        {"action": "revoke", "_selected_action": [key.pk]},
+    )
+    client.logout()
+    response = client.get(URL, HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert response.status_code == 401
+    assert "revoked" in response.json()["detail"]
