@@ -16,7 +16,6 @@ from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -494,8 +493,13 @@ class Trial(Publishable):
             return _("up to %(high)s") % {"high": high}
         return str(_("No age limits registered"))
 
-    def mark_synced(self):
-        self.last_synced_at = timezone.now()
+    def tested_interventions(self) -> list[Intervention]:
+        """The treatments under test (drugs, biologicals, cell and radiation therapy) for the plain-language
+        header; procedures, scans and questionnaires only when nothing else is registered."""
+        treatments = {"DRUG", "BIOLOGICAL", "GENETIC", "RADIATION", "COMBINATION_PRODUCT"}
+        interventions = list(self.interventions.all())  # uses the prefetch of the page
+        tested = [i for i in interventions if i.drug_id or i.type in treatments]
+        return tested or interventions
 
 
 class Intervention(models.Model):

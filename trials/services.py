@@ -751,11 +751,12 @@ def trial_reindex(trial: Trial) -> None:
 def search_vector_expression():
     """Weighted tsvector: ids and titles (A) > conditions and drugs (B) > summary (C)."""
     from django.contrib.postgres.search import SearchVector
-    from django.db.models import Value
+    from django.db.models import TextField, Value
     from django.db.models.functions import Coalesce
 
     def vec(name, weight):
-        return SearchVector(Coalesce(name, Value("")), weight=weight, config="english")
+        text = Coalesce(name, Value(""), output_field=TextField())
+        return SearchVector(text, weight=weight, config="english")
 
     return (
         vec("nct_id", "A")

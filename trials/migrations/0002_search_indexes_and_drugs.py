@@ -6,22 +6,7 @@ The index operations run on PostgreSQL only, so the same migrations apply on SQL
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-POSTGRES_FORWARDS = [
-    "CREATE INDEX IF NOT EXISTS trial_search_vector_gin ON trials_trial USING gin (search_vector)",
-    "CREATE INDEX IF NOT EXISTS drug_name_trgm ON trials_drug USING gin (name gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS drug_synonyms_trgm ON trials_drug USING gin (synonyms gin_trgm_ops)",
-    # Phase and class filters use LIKE '%|PHASE2|%'; a trigram index keeps them fast at scale.
-    "CREATE INDEX IF NOT EXISTS trial_phases_trgm ON trials_trial USING gin (phases gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS trial_classes_trgm ON trials_trial "
-    "USING gin (immunotherapy_classes gin_trgm_ops)",
-]
-POSTGRES_BACKWARDS = [
-    "DROP INDEX IF EXISTS trial_search_vector_gin",
-    "DROP INDEX IF EXISTS drug_name_trgm",
-    "DROP INDEX IF EXISTS drug_synonyms_trgm",
-    "DROP INDEX IF EXISTS trial_phases_trgm",
-    "DROP INDEX IF EXISTS trial_classes_trgm",
-]
+from trials.search_sql import POSTGRES_BACKWARDS, POSTGRES_FORWARDS  # noqa: E402
 
 
 def _run(statements):
