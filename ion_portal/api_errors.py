@@ -14,6 +14,7 @@ Every 4xx body looks like::
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -79,12 +80,26 @@ def allowed_values(field) -> list[str]:
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter's backend, raising our JSON error (with the allowed values) on a bad filter."""
 
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        # A NUL character can match nothing, and PostgreSQL refuses it in any text: drop it.
+        data = kwargs["data"].copy()
+        for key, values in data.lists():
+            data.setlist(key, [value.replace("\x00", "") for value in values])
+        kwargs["data"] = data
+        return kwargs
+
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
         if not filterset.is_valid():
             raise InvalidFilter(filterset)
+        # Any valid ISO offset (+17:56) is accepted by the form but not by PostgreSQL (at most
+        # ±15:59): compare in UTC, which means the same instant.
+        for name, value in filterset.form.cleaned_data.items():
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                filterset.form.cleaned_data[name] = value.astimezone(UTC)
         return filterset.qs
 
 

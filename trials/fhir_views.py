@@ -204,6 +204,7 @@ class CapabilityStatementView(FhirView):
 def _token_values(raw: str) -> list[tuple[str | None, str]]:
     """Comma-separated token values (OR), each as (system or None, code)."""
     values = []
+    raw = raw.replace("\x00", "")  # matches nothing; PostgreSQL refuses it in text
     for part in raw.split(","):
         part = part.strip()
         if not part:

@@ -7,6 +7,7 @@ from datetime import date
 
 from ion_portal.models import CancerType, Person, Unit
 from trials.models import Drug, Intervention, Trial, TrialSite, join_codes
+from trials.services import trial_reindex
 
 _numbers = itertools.count(10000001)
 
@@ -89,4 +90,5 @@ def make_trial(
             local_status="RECRUITING",
             principal_investigator=pi,
         )
+    trial_reindex(trial)  # search text and (PostgreSQL) search vector, as the importer does
     return trial

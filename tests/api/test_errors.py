@@ -48,3 +48,10 @@ def test_unknown_format_is_a_json_404_not_a_500(client):
     response = client.get("/api/v1/cancer-types/?format=xml")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_nul_characters_and_odd_utc_offsets_are_not_errors(client):
+    assert client.get("/api/v1/trials/", {"q": "nivo\x00lumab"}).status_code == 200
+    response = client.get("/api/v1/trials/", {"updated_since": "0113-06-01T12:49:17+17:56"})
+    assert response.status_code == 200
+    assert client.get("/fhir/ResearchStudy", {"identifier": "NCT\x0012345678"}).status_code == 200

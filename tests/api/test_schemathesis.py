@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import Group
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
+from ion_portal.models import CancerType
+from ion_portal.vocabularies import seed_core_vocabularies
 from ion_portal.wsgi import application
+from trials.models import Drug
+from trials.vocabularies import seed_drugs
 
 from .factories import make_trial
 
@@ -51,9 +56,15 @@ def test_schema_lists_every_public_endpoint():
 
 
 @pytest.fixture
-def api_data(db, settings):
+def api_data(transactional_db, settings):
+    # transactional_db, not db: on PostgreSQL a request the database refuses (a DataError, answered
+    # 400) would otherwise abort the test's wrapping transaction and fail every later example;
+    # production runs in autocommit, where each statement stands alone.
     # Thousands of generated requests must not trip the rate limit this suite tests elsewhere.
     settings.API_ANON_RATE = "1000000/min"
+    # The flush after a transactional test removes migration-seeded vocabularies: restore them.
+    seed_core_vocabularies(Group, CancerType)
+    seed_drugs(Drug)
     make_trial(nct_id="NCT01234567", cancer_types=("melanoma",), drugs=("nivolumab", "ipilimumab"))
     make_trial(nct_id="NCT07654321", overall_status="COMPLETED", phases=("PHASE1", "PHASE2"))
     make_trial(status="draft")
