@@ -18,8 +18,12 @@ An unknown value is a validation error that names the allowed values (the API an
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.text import format_lazy
@@ -237,50 +241,32 @@ class TrialFilter(django_filters.FilterSet):
         return queryset
 
 
-def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
-    """Counts per facet value, each computed with every other filter applied (so a count equals the
-    number of results you get by choosing that value). One query per facet dimension."""
-    selected = filterset.form.cleaned_data if filterset.is_valid() else {}
+FACET_CACHE_SECONDS = 60
+FACET_VERSION_KEY = "trials:facets:version"
 
-    def is_selected(name, value):
-        return value in (selected.get(name) or [])
 
-    facets: dict[str, list[dict]] = {}
+def invalidate_facet_cache() -> None:
+    """Make every cached facet count stale (called when trials or their sites change)."""
+    cache.set(FACET_VERSION_KEY, uuid.uuid4().hex, None)
 
+
+def _raw_facet_counts(filterset: TrialFilter) -> dict:
+    """The counts behind the facets: one query per facet dimension, each with every other filter applied."""
+    raw: dict = {}
     base = filterset.queryset_without("status")
-    groups = base.aggregate(
+    raw["status"] = base.aggregate(
         **{
             group: Count("pk", filter=Q(overall_status__in=codes))
             for group, codes in STATUS_GROUPS.items()
         },
         all=Count("pk"),
     )
-    facets["status"] = [
-        {
-            "value": value,
-            "label": label,
-            "count": groups[value],
-            "selected": is_selected("status", value),
-        }
-        for value, label in [*StatusGroup.choices, (STATUS_ALL, _("Any status"))]
-    ]
-
     base = filterset.queryset_without("phase")
-    phases = base.aggregate(
+    raw["phase"] = base.aggregate(
         **{code: Count("pk", filter=Q(phases__contains=f"|{code}|")) for code in Phase.values}
     )
-    facets["phase"] = [
-        {
-            "value": code,
-            "label": label,
-            "count": phases[code],
-            "selected": is_selected("phase", code),
-        }
-        for code, label in Phase.choices
-    ]
-
     base = filterset.queryset_without("immunotherapy_class")
-    classes = base.aggregate(
+    counts = base.aggregate(
         **{
             code.replace("-", "_"): Count(
                 "pk", filter=Q(immunotherapy_classes__contains=f"|{code}|")
@@ -288,51 +274,70 @@ def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
             for code in ImmunotherapyClass.values
         }
     )
-    facets["immunotherapy_class"] = [
-        {
-            "value": code,
-            "label": label,
-            "count": classes[code.replace("-", "_")],
-            "selected": is_selected("immunotherapy_class", code),
-        }
-        for code, label in ImmunotherapyClass.choices
-        if classes[code.replace("-", "_")] or is_selected("immunotherapy_class", code)
-    ]
-
+    raw["immunotherapy_class"] = {
+        code: counts[code.replace("-", "_")] for code in ImmunotherapyClass.values
+    }
     base = filterset.queryset_without("cancer_type")
-    rows = (
+    raw["cancer_type"] = list(
         Trial.cancer_types.through.objects.filter(trial_id__in=base.values("pk"))
-        .values("cancertype__slug", "cancertype__name")
+        .values_list("cancertype__slug", "cancertype__name")
         .annotate(n=Count("trial_id"))
         .order_by("-n", "cancertype__name")
     )
-    facets["cancer_type"] = [
-        {
-            "value": row["cancertype__slug"],
-            "label": row["cancertype__name"],
-            "count": row["n"],
-            "selected": is_selected("cancer_type", row["cancertype__slug"]),
-        }
-        for row in rows
-    ]
-
     base = filterset.queryset_without("site")
-    rows = (
+    raw["site"] = list(
         TrialSite.objects.filter(trial_id__in=base.values("pk"))
-        .values("unit__slug", "unit__name")
+        .values_list("unit__slug", "unit__name")
         .annotate(n=Count("trial_id"))
         .order_by("unit__name")
     )
-    facets["site"] = [
-        {
-            "value": row["unit__slug"],
-            "label": row["unit__name"],
-            "count": row["n"],
-            "selected": is_selected("site", row["unit__slug"]),
+    return raw
+
+
+def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
+    """Facet values with counts, each computed with every other filter applied (so a count equals the
+    number of results you get by choosing that value).
+
+    The counts are cached for FACET_CACHE_SECONDS per combination of filters, and dropped as soon as a
+    trial or a network site is saved or deleted (trials/signals.py): at scale they are the costly part of
+    the page, and most visitors look at the same few views."""
+    selected = filterset.form.cleaned_data if filterset.is_valid() else {}
+    params = sorted(
+        (name, str(value)) for name, value in selected.items() if value not in (None, "", [])
+    )
+    version = cache.get(FACET_VERSION_KEY) or "0"
+    digest = hashlib.sha256(repr(params).encode()).hexdigest()
+    key = f"trials:facets:{version}:{digest}"
+    raw = cache.get(key)
+    if raw is None:
+        raw = _raw_facet_counts(filterset)
+        cache.set(key, raw, FACET_CACHE_SECONDS)
+
+    def is_selected(name, value):
+        return value in (selected.get(name) or [])
+
+    def item(name, value, label, count):
+        return {
+            "value": value,
+            "label": label,
+            "count": count,
+            "selected": is_selected(name, value),
         }
-        for row in rows
-    ]
-    return facets
+
+    return {
+        "status": [
+            item("status", value, label, raw["status"][value])
+            for value, label in [*StatusGroup.choices, (STATUS_ALL, _("Any status"))]
+        ],
+        "phase": [item("phase", code, label, raw["phase"][code]) for code, label in Phase.choices],
+        "immunotherapy_class": [
+            item("immunotherapy_class", code, label, raw["immunotherapy_class"][code])
+            for code, label in ImmunotherapyClass.choices
+            if raw["immunotherapy_class"][code] or is_selected("immunotherapy_class", code)
+        ],
+        "cancer_type": [item("cancer_type", slug, name, n) for slug, name, n in raw["cancer_type"]],
+        "site": [item("site", slug, name, n) for slug, name, n in raw["site"]],
+    }
 
 
 def with_default_status(data):

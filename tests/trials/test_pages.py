@@ -323,3 +323,17 @@ def test_home_page_shows_the_number_of_open_trials(client):
     make_trial("NCT00000003", overall_status="COMPLETED")
 
     assert "2 immunotherapy trials are open to recruitment" in client.get("/").text
+
+
+@pytest.mark.django_db
+def test_cached_facet_counts_follow_a_newly_published_trial(client):
+    make_trial("NCT00000001", phases=["PHASE2"])
+    first = client.get(LIST).context["facets"]
+    draft = make_trial("NCT00000002", phases=["PHASE2"], publish=False)
+    assert client.get(LIST).context["facets"] == first  # served from the cache, nothing changed
+
+    draft.status = Trial.Status.PUBLISHED
+    draft.save()
+
+    phase2 = next(f for f in client.get(LIST).context["facets"]["phase"] if f["value"] == "PHASE2")
+    assert phase2["count"] == 2

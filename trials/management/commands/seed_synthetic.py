@@ -16,8 +16,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ion_portal.models import CancerType
+from trials.filters import invalidate_facet_cache
 from trials.models import Drug, Intervention, Trial, join_codes
-from trials.search_sql import POSTGRES_BACKWARDS, POSTGRES_FORWARDS
+from trials.search_sql import (
+    FACET_INDEX_BACKWARDS,
+    FACET_INDEX_FORWARDS,
+    POSTGRES_BACKWARDS,
+    POSTGRES_FORWARDS,
+)
 from trials.services import update_search_vectors
 from trials.vocabularies import seed_drugs
 
@@ -95,6 +101,32 @@ class Command(BaseCommand):
             "--delete", action="store_true", help="Delete earlier synthetic trials first."
         )
 
+    def insert(self, model, objs, bulk_mode):
+        """bulk_create, or on PostgreSQL in bulk mode COPY (several times faster for big loads)."""
+        if not bulk_mode:
+            return model.objects.bulk_create(objs, batch_size=1000)
+        now = timezone.now()
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+                for obj in objs:
+                    row = []
+                    for f in fields:
+                        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                            setattr(obj, f.attname, now)
+                        row.append(f.get_db_prep_save(getattr(obj, f.attname), connection))
+                    copy.write_row(row)
+            if model is Trial:  # the ids the related rows need
+                cursor.execute(
+                    "SELECT nct_id, id FROM trials_trial WHERE nct_id = ANY(%s)",
+                    [[o.nct_id for o in objs]],
+                )
+                ids = dict(cursor.fetchall())
+                for obj in objs:
+                    obj.pk = ids[obj.nct_id]
+        return objs
+
     def handle(self, *args, trials, batch, seed, delete, **options):
         rng = random.Random(seed)
         seed_drugs(Drug)
@@ -116,7 +148,7 @@ class Command(BaseCommand):
         bulk_mode = connection.vendor == "postgresql" and trials >= 10_000
         if bulk_mode:
             with connection.cursor() as cursor:
-                for sql in POSTGRES_BACKWARDS:
+                for sql in POSTGRES_BACKWARDS + FACET_INDEX_BACKWARDS:
                     cursor.execute(sql)
         done = 0
         while done < trials:
@@ -182,7 +214,7 @@ class Command(BaseCommand):
                 )
                 plans.append((names, lineage[ctype.pk]))
             with transaction.atomic():
-                created = Trial.objects.bulk_create(rows, batch_size=1000)
+                created = self.insert(Trial, rows, bulk_mode)
                 if not all(t.pk for t in created):  # SQLite before 3.35 returns no ids
                     by_id = dict(
                         Trial.objects.filter(nct_id__in=[t.nct_id for t in rows]).values_list(
@@ -205,8 +237,8 @@ class Command(BaseCommand):
                             )
                         )
                     links.extend(through(trial_id=trial.pk, cancertype_id=ct.pk) for ct in types)
-                Intervention.objects.bulk_create(interventions, batch_size=5000)
-                through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
+                self.insert(Intervention, interventions, bulk_mode)
+                self.insert(through, links, bulk_mode)
                 if not bulk_mode:
                     update_search_vectors(Trial.objects.filter(pk__in=[t.pk for t in created]))
             done += size
@@ -217,13 +249,14 @@ class Command(BaseCommand):
             pending = Trial.objects.filter(search_vector__isnull=True)
             update_search_vectors(pending)
             with connection.cursor() as cursor:
-                for sql in POSTGRES_FORWARDS:
+                for sql in POSTGRES_FORWARDS + FACET_INDEX_FORWARDS:
                     cursor.execute(sql)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
                     "ANALYZE trials_trial; ANALYZE trials_intervention; ANALYZE trials_trialsite"
                 )
+        invalidate_facet_cache()  # bulk writes send no signals
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {trials} synthetic trials in {time.monotonic() - started:.1f} s."

@@ -1,0 +1,16 @@
+"""Cached facet counts of the trial list are dropped whenever a trial, its cancer types or a network site
+changes (see trials.filters.facet_counts)."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from .filters import invalidate_facet_cache
+from .models import Intervention, Trial, TrialSite
+
+
+@receiver([post_save, post_delete], sender=Trial)
+@receiver([post_save, post_delete], sender=TrialSite)
+@receiver([post_save, post_delete], sender=Intervention)
+@receiver(m2m_changed, sender=Trial.cancer_types.through)
+def _trials_changed(**kwargs):
+    invalidate_facet_cache()
