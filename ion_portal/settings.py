@@ -371,3 +371,56 @@ CTGOV_MAX_RETRY_WAIT = float(env_str("CTGOV_MAX_RETRY_WAIT", "60"))
 # --- collaborations ---
 # A collaboration request idle for more than this many days reminds whoever holds it.
 COLLABORATIONS_REMINDER_DAYS = env_int("COLLABORATIONS_REMINDER_DAYS", 7)
+
+# --- api ---
+# Partners' keys, per-client throttling and one JSON error format for every endpoint of every app:
+# each app's viewsets inherit these defaults, so no endpoint can forget them.
+API_ANON_RATE = env_str("API_ANON_RATE", "60/min")
+API_PARTNER_RATE = env_str("API_PARTNER_RATE", "600/min")
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
+for _name, _rate in (("API_ANON_RATE", API_ANON_RATE), ("API_PARTNER_RATE", API_PARTNER_RATE)):
+    _count, _, _period = _rate.partition("/")
+    if not _count.isdigit() or _period[:1] not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(
+            f"{_name}={_rate!r} is not a rate: use e.g. 60/min or 1000/hour."
+        )
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_AUTHENTICATION_CLASSES": ["ion_portal.api_auth.ApiKeyAuthentication"],
+        "DEFAULT_THROTTLE_CLASSES": ["ion_portal.api_auth.ClientRateThrottle"],
+        "DEFAULT_FILTER_BACKENDS": ["ion_portal.api_errors.StrictFilterBackend"],
+        "DEFAULT_PAGINATION_CLASS": "ion_portal.pagination.PageNumberPagination",
+        "EXCEPTION_HANDLER": "ion_portal.api_errors.exception_handler",
+        "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    }
+)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": API_ANON_RATE, "partner": API_PARTNER_RATE}
+SPECTACULAR_SETTINGS.update(
+    {
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+        "COMPONENT_SPLIT_REQUEST": True,
+    }
+)
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "ion_portal.api_schema.AutoSchema"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "OverallStatusEnum": "trials.models.OverallStatus",
+    "ImmunotherapyClassEnum": "trials.models.ImmunotherapyClass",
+}
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "trials.api.schema_vocabularies_hook",
+]
+SPECTACULAR_SETTINGS["DESCRIPTION"] = (
+    "Read-only access to the Immuno-Oncology Network's public data: published clinical trials "
+    "(also as CSV and as FHIR R5 ResearchStudy), the drug and cancer-type vocabularies.\n\n"
+    "Anonymous use is rate limited per client; partners send `Authorization: Api-Key <key>` for a "
+    "higher limit. A wrong or revoked key is a 401, over the limit a 429 with `Retry-After`. Every "
+    "error is JSON with `status`, `code`, `detail` and, for a bad filter, the `allowed` values."
+)
+# How many reverse proxies sit in front of the app: the anonymous rate limit is per client address,
+# taken from X-Forwarded-For only as far as these proxies vouch for it (0: REMOTE_ADDR, never the
+# header, which any client could forge to escape the limit).
+REST_FRAMEWORK["NUM_PROXIES"] = env_int("API_NUM_PROXIES", 0)

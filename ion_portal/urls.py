@@ -27,12 +27,14 @@ urlpatterns = [
     ),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("api/v1/", include("ion_portal.api")),
+    path("fhir/", include("trials.fhir_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("contact/", views.contact, name="contact"),
+    path("partners/", include("ion_portal.partners")),
     path("account/", views.account_overview, name="account_overview"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,56 @@
+"""The OpenAPI schema generator: drf-spectacular's, with the shared error responses on every operation.
+
+Kept apart from api_errors (which DRF imports while loading its own generics) to avoid an import cycle.
+"""
+
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import build_parameter_type
+from drf_spectacular.utils import OpenApiParameter
+
+from ion_portal.api_errors import ErrorSerializer
+
+_DOCUMENTED_ERRORS = {
+    "400": "A parameter has a value the endpoint cannot use.",
+    "401": "The Authorization header holds an unknown, revoked or malformed key.",
+    "404": "No such object, or a page number past the end.",
+    "406": "The requested format is not offered.",
+    "429": "Rate limit exceeded; see the Retry-After header.",
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, with the shared error responses documented on every operation."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, description in _DOCUMENTED_ERRORS.items():
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code)
+                response["description"] = description
+                responses[code] = response
+        return responses
+
+
+class StrictFilterExtension(DjangoFilterExtension):
+    """Schema for our filter backend: django-filter's, plus list-of-codes filters (repeatable)."""
+
+    target_class = "ion_portal.api_errors.StrictFilterBackend"
+    match_subclasses = True
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        if callable(filter_field.extra.get("allowed")):
+            # A list of codes; views describe the allowed values with their own parameters.
+            return [
+                build_parameter_type(
+                    name=field_name,
+                    location=OpenApiParameter.QUERY,
+                    schema={"type": "array", "items": {"type": "string"}},
+                    explode=True,
+                    description=str(filter_field.label or ""),
+                )
+            ]
+        return super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
