@@ -405,10 +405,12 @@ SPECTACULAR_SETTINGS.update(
     }
 )
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "ion_portal.api_schema.AutoSchema"
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    "OverallStatusEnum": "trials.models.OverallStatus",
-    "ImmunotherapyClassEnum": "trials.models.ImmunotherapyClass",
-}
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "OverallStatusEnum": "trials.models.OverallStatus",
+        "ImmunotherapyClassEnum": "trials.models.ImmunotherapyClass",
+    }
+)
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "trials.api.schema_vocabularies_hook",
