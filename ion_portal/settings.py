@@ -49,6 +49,26 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    """A decimal-number variable."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as 60/min or 1000/hour (DRF throttle syntax)."""
+    raw = env_str(name, default)
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate: use e.g. 60/min or 1000/hour.")
+    return raw
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     """A comma-separated list variable."""
     raw = os.environ.get(name, "").strip()
@@ -136,6 +156,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "allauth",
     "allauth.account",
@@ -290,29 +311,70 @@ CONTACT_RATE_LIMIT = env_int("CONTACT_RATE_LIMIT", 5)  # messages per client per
 
 # --- Portal-specific ---------------------------------------------------------------------------------
 HOSPITAL_24_7_PHONE = env_str("HOSPITAL_24_7_PHONE", "+32 9 000 00 00")
-CTGOV_API_URL = env_url("CTGOV_API_URL", "https://clinicaltrials.gov/api/v2")
 DEMO_CONTENT = env_bool("DEMO_CONTENT", DEBUG)
+# ClinicalTrials.gov API v2 client: per-request timeout in seconds, how many times a 429/5xx/timeout is
+# retried, the first back-off in seconds (doubling), and the longest wait honoured from Retry-After.
+CTGOV_API_URL = env_url("CTGOV_API_URL", "https://clinicaltrials.gov/api/v2")
+CTGOV_TIMEOUT = env_int("CTGOV_TIMEOUT", 10)
+CTGOV_RETRIES = env_int("CTGOV_RETRIES", 3)
+CTGOV_RETRY_BACKOFF = env_float("CTGOV_RETRY_BACKOFF", 1.0)
+CTGOV_MAX_RETRY_WAIT = env_float("CTGOV_MAX_RETRY_WAIT", 60.0)
+# A collaboration request idle for more than this many days reminds whoever holds it.
+COLLABORATIONS_REMINDER_DAYS = env_int("COLLABORATIONS_REMINDER_DAYS", 7)
+# Largest resource file (PDF or image) a curator may upload, in bytes.
+EDUCATION_UPLOAD_MAX_BYTES = env_int("EDUCATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- REST API ------------------------------------------------------------------------------------------
+# Partners' keys, per-client throttling and one JSON error format for every endpoint of every app:
+# each app's viewsets inherit these defaults, so no endpoint can forget them.
+API_ANON_RATE = env_rate("API_ANON_RATE", "60/min")
+API_PARTNER_RATE = env_rate("API_PARTNER_RATE", "600/min")
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_AUTHENTICATION_CLASSES": ["ion_portal.api_auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": env_str("API_ANON_RATE", "60/min"),
-        "partner": env_str("API_PARTNER_RATE", "600/min"),
-    },
+    "DEFAULT_THROTTLE_CLASSES": ["ion_portal.api_auth.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "partner": API_PARTNER_RATE},
+    "DEFAULT_FILTER_BACKENDS": ["ion_portal.api_errors.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "ion_portal.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "ion_portal.api_errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_SCHEMA_CLASS": "ion_portal.api_schema.AutoSchema",
+    # How many reverse proxies sit in front of the app: the anonymous rate limit is per client address,
+    # taken from X-Forwarded-For only as far as these proxies vouch for it (0: REMOTE_ADDR, never the
+    # header, which any client could forge to escape the limit).
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ION Portal API",
-    "DESCRIPTION": "Read-only access to the Immuno-Oncology Network's public data.",
+    "DESCRIPTION": (
+        "Read-only access to the Immuno-Oncology Network's public data: published clinical trials "
+        "(also as CSV and as FHIR R5 ResearchStudy), the drug and cancer-type vocabularies, irAE "
+        "guidelines, collaboration platforms and sample collections, news, events and resources.\n\n"
+        "Anonymous use is rate limited per client; partners send `Authorization: Api-Key <key>` for a "
+        "higher limit. A wrong or revoked key is a 401, over the limit a 429 with `Retry-After`. Every "
+        "error is JSON with `status`, `code`, `detail` and, for a bad filter, the `allowed` values."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name need distinct enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "OverallStatusEnum": "trials.models.OverallStatus",
+        "ImmunotherapyClassEnum": "trials.models.ImmunotherapyClass",
+        "AudienceEnum": "education.models.Audience",
+        "ResourceAudienceEnum": "education.models.Resource.ResourceAudience",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "trials.api.schema_vocabularies_hook",
+    ],
 }
 
 # --- Security ------------------------------------------------------------------------------------------
@@ -347,82 +409,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
-
-# --- education ---
-# Largest resource file (PDF or image) a curator may upload, in bytes.
-EDUCATION_UPLOAD_MAX_BYTES = env_int("EDUCATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-# Two different "audience" choice sets (events/news and resources) need distinct OpenAPI enum names.
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "AudienceEnum": "education.models.Audience",
-        "ResourceAudienceEnum": "education.models.Resource.ResourceAudience",
-    }
-)
-
-# --- trials ---
-# ClinicalTrials.gov API v2 client (CTGOV_API_URL is above): per-request timeout in seconds, how many
-# times a 429/5xx/timeout is retried, the first back-off in seconds (doubling), and the longest wait
-# honoured from a Retry-After header.
-CTGOV_TIMEOUT = env_int("CTGOV_TIMEOUT", 10)
-CTGOV_RETRIES = env_int("CTGOV_RETRIES", 3)
-CTGOV_RETRY_BACKOFF = float(env_str("CTGOV_RETRY_BACKOFF", "1.0"))
-CTGOV_MAX_RETRY_WAIT = float(env_str("CTGOV_MAX_RETRY_WAIT", "60"))
-
-# --- collaborations ---
-# A collaboration request idle for more than this many days reminds whoever holds it.
-COLLABORATIONS_REMINDER_DAYS = env_int("COLLABORATIONS_REMINDER_DAYS", 7)
-
-# --- api ---
-# Partners' keys, per-client throttling and one JSON error format for every endpoint of every app:
-# each app's viewsets inherit these defaults, so no endpoint can forget them.
-API_ANON_RATE = env_str("API_ANON_RATE", "60/min")
-API_PARTNER_RATE = env_str("API_PARTNER_RATE", "600/min")
-API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
-for _name, _rate in (("API_ANON_RATE", API_ANON_RATE), ("API_PARTNER_RATE", API_PARTNER_RATE)):
-    _count, _, _period = _rate.partition("/")
-    if not _count.isdigit() or _period[:1] not in {"s", "m", "h", "d"}:
-        raise ImproperlyConfigured(
-            f"{_name}={_rate!r} is not a rate: use e.g. 60/min or 1000/hour."
-        )
-INSTALLED_APPS += ["drf_spectacular_sidecar"]
-REST_FRAMEWORK.update(
-    {
-        "DEFAULT_AUTHENTICATION_CLASSES": ["ion_portal.api_auth.ApiKeyAuthentication"],
-        "DEFAULT_THROTTLE_CLASSES": ["ion_portal.api_auth.ClientRateThrottle"],
-        "DEFAULT_FILTER_BACKENDS": ["ion_portal.api_errors.StrictFilterBackend"],
-        "DEFAULT_PAGINATION_CLASS": "ion_portal.pagination.PageNumberPagination",
-        "EXCEPTION_HANDLER": "ion_portal.api_errors.exception_handler",
-        "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    }
-)
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": API_ANON_RATE, "partner": API_PARTNER_RATE}
-SPECTACULAR_SETTINGS.update(
-    {
-        "SWAGGER_UI_DIST": "SIDECAR",
-        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-        "REDOC_DIST": "SIDECAR",
-        "COMPONENT_SPLIT_REQUEST": True,
-    }
-)
-REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "ion_portal.api_schema.AutoSchema"
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "OverallStatusEnum": "trials.models.OverallStatus",
-        "ImmunotherapyClassEnum": "trials.models.ImmunotherapyClass",
-    }
-)
-SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
-    "drf_spectacular.hooks.postprocess_schema_enums",
-    "trials.api.schema_vocabularies_hook",
-]
-SPECTACULAR_SETTINGS["DESCRIPTION"] = (
-    "Read-only access to the Immuno-Oncology Network's public data: published clinical trials "
-    "(also as CSV and as FHIR R5 ResearchStudy), the drug and cancer-type vocabularies.\n\n"
-    "Anonymous use is rate limited per client; partners send `Authorization: Api-Key <key>` for a "
-    "higher limit. A wrong or revoked key is a 401, over the limit a 429 with `Retry-After`. Every "
-    "error is JSON with `status`, `code`, `detail` and, for a bad filter, the `allowed` values."
-)
-# How many reverse proxies sit in front of the app: the anonymous rate limit is per client address,
-# taken from X-Forwarded-For only as far as these proxies vouch for it (0: REMOTE_ADDR, never the
-# header, which any client could forge to escape the limit).
-REST_FRAMEWORK["NUM_PROXIES"] = env_int("API_NUM_PROXIES", 0)
