@@ -47,6 +47,7 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PlatformSerializer
     filterset_class = PlatformFilter
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         # Exactly what the serializer shows: the unit and one prefetch per vocabulary list.
@@ -73,6 +74,7 @@ class SampleCollectionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SampleCollectionSerializer
     filterset_class = CollectionFilter
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         # Exactly what the serializer shows: the unit and one prefetch per vocabulary list.

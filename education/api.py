@@ -17,6 +17,7 @@ class NewsItemViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = NewsItemSerializer
     filterset_class = NewsFilter
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         return NewsItem.objects.published().select_related("author")
@@ -28,6 +29,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EventSerializer
     filterset_class = EventFilter
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         return Event.objects.published().order_by("start", "pk")
@@ -37,6 +39,7 @@ class ResourceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ResourceSerializer
     filterset_class = ResourceFilter
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         return Resource.objects.published().prefetch_related(

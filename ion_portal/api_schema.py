@@ -3,6 +3,8 @@
 Kept apart from api_errors (which DRF imports while loading its own generics) to avoid an import cycle.
 """
 
+import django_filters
+from django.db import DatabaseError
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import build_parameter_type
@@ -51,6 +53,39 @@ class StrictFilterExtension(DjangoFilterExtension):
                     description=str(filter_field.label or ""),
                 )
             ]
+        values = _vocabulary(filter_field)
+        if values is not None:
+            many = isinstance(filter_field, django_filters.ModelMultipleChoiceFilter)
+            schema = {"type": "string", "enum": values}
+            return [
+                build_parameter_type(
+                    name=field_name,
+                    location=OpenApiParameter.QUERY,
+                    schema={"type": "array", "items": schema} if many else schema,
+                    explode=True if many else None,
+                    description=str(filter_field.label or ""),
+                )
+            ]
         return super().resolve_filter_field(
             auto_schema, model, filterset_class, field_name, filter_field
         )
+
+
+def _vocabulary(filter_field) -> list[str] | None:
+    """The allowed values of a model-choice filter keyed by a slug-like field, read from the database
+    when the schema is generated, so clients (and schemathesis) know what the filter accepts."""
+    if not isinstance(
+        filter_field, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter
+    ):
+        return None
+    to_field = filter_field.extra.get("to_field_name")
+    queryset = filter_field.extra.get("queryset")
+    if not to_field or queryset is None or callable(queryset):
+        return None
+    try:
+        return [
+            str(v) for v in queryset.order_by(to_field).values_list(to_field, flat=True).distinct()
+        ]
+    except (DatabaseError, RuntimeError):
+        # Generated without a usable database (offline, or during collection): plain strings.
+        return None

@@ -14,6 +14,7 @@ class ToxicityViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ToxicitySerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         return Toxicity.objects.published().with_guideline()
@@ -24,6 +25,7 @@ class OrganSystemViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OrganSystemSerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         published = Toxicity.objects.published().values("pk")

@@ -13,13 +13,14 @@ const ASSETS = [
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      // One failing page must not stop the others from being stored.
-      Promise.all(PAGES.concat(ASSETS).map((url) =>
+      // One page after the other (gentle on a weak connection and on the server); one failing page
+      // must not stop the others from being stored.
+      PAGES.concat(ASSETS).reduce((chain, url) => chain.then(() =>
         fetch(url, { credentials: "same-origin" }).then((response) => {
           if (response.ok) { return cache.put(url, response); }
           return undefined;
         }).catch(() => undefined)
-      ))
+      ), Promise.resolve())
     ).then(() => self.skipWaiting())
   );
 });

@@ -69,10 +69,25 @@ def core_vocabularies(transactional_db):
     grant_curator_permissions()
 
 
-@pytest.fixture
-def page(browser, live_server, core_vocabularies):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+def _page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server, core_vocabularies):
+    # Service workers are blocked: one left installing in the background would still be reading the
+    # database while the test's flush empties it.
+    context, page = _page(browser, live_server, service_workers="block")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page_with_service_worker(browser, live_server, core_vocabularies):
+    """A page whose service workers run (offline tests): wait for the worker to take control."""
+    context, page = _page(browser, live_server, service_workers="allow")
     yield page
     context.close()

@@ -70,7 +70,8 @@ def test_patient_card_is_made_and_printable(page, guidelines):
     expect(page.locator(".tox-card-form")).to_be_hidden()
 
 
-def test_guideline_page_reloads_offline_after_one_visit(page, guidelines):
+def test_guideline_page_reloads_offline_after_one_visit(page_with_service_worker, guidelines):
+    page = page_with_service_worker
     page.goto("/toxicity/")
     # The service worker installs, stores every guideline page and takes control.
     page.wait_for_function(

@@ -133,7 +133,9 @@ def test_collection_filters_follow_the_cancer_hierarchy_and_techniques(client, c
 def test_bad_api_filter_is_a_400_with_a_reason(client):
     response = client.get("/api/v1/platforms/?technique=telepathy")
     assert response.status_code == 400
-    assert "telepathy" in response.json()["technique"][0]
+    body = response.json()
+    assert "telepathy" in body["errors"]["technique"][0]
+    assert "flow-cytometry" in body["allowed"]["technique"]
 
 
 def test_api_matches_carry_reasons(client, directory):

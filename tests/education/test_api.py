@@ -49,7 +49,9 @@ def test_events_api_answers_400_with_a_reason_for_an_unknown_filter_value(client
     response = client.get("/api/v1/events/?audience=martians")
 
     assert response.status_code == 400
-    assert "audience" in response.json()
+    body = response.json()
+    assert "martians" in body["errors"]["audience"][0]
+    assert set(body["allowed"]["audience"]) == {"professionals", "patients", "everyone"}
 
 
 def test_resources_api_lists_language_variants(client):
