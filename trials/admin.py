@@ -24,7 +24,7 @@ from .models import (
     join_codes,
     split_codes,
 )
-from .services import import_upload
+from .services import UPSTREAM_FIELDS, import_upload
 from .tasks import refresh_trials
 
 
@@ -150,37 +150,8 @@ class TrialAdmin(SimpleHistoryAdmin):
                 "description": _(
                     "Refreshed on every import: edits here are overwritten by the next refresh."
                 ),
-                "fields": [
-                    "nct_id",
-                    "eu_ct_number",
-                    "acronym",
-                    "brief_title",
-                    "official_title",
-                    "brief_summary",
-                    "overall_status",
-                    "last_known_status",
-                    "why_stopped",
-                    "phases",
-                    "study_type",
-                    "enrollment_count",
-                    "enrollment_type",
-                    "start_date",
-                    "primary_completion_date",
-                    "completion_date",
-                    "first_posted",
-                    "last_update_posted",
-                    "conditions",
-                    "keywords",
-                    "eligibility_criteria",
-                    "sex",
-                    "minimum_age",
-                    "maximum_age",
-                    "minimum_age_days",
-                    "maximum_age_days",
-                    "healthy_volunteers",
-                    "lead_sponsor",
-                    "lead_sponsor_class",
-                ],
+                # Exactly what an import refreshes, so the warning above holds.
+                "fields": ["nct_id", *UPSTREAM_FIELDS],
             },
         ),
         (
