@@ -301,3 +301,12 @@ def test_the_command_exits_zero_when_every_record_imported(capsys):
     call_command("import_ctgov", str(CTGOV_DIR / "NCT04267848.json"))
 
     assert "1 created" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_lung_non_small_cell_carcinoma_is_recognised_as_nsclc():
+    report = import_paths(paths=[CTGOV_DIR / "NCT04267848.json"])
+    assert not report.failed
+    names = set(Trial.objects.get(nct_id="NCT04267848").cancer_types.values_list("name", flat=True))
+    assert {"Non-small cell lung cancer", "Lung cancer"} <= names
+    assert "Small cell lung cancer" not in names
