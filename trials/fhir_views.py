@@ -217,6 +217,11 @@ def _token_values(raw: str) -> list[tuple[str | None, str]]:
     return values
 
 
+# A token search value must hold something besides separators, blanks and NULs ("," or " " alone
+# would be an empty search, answered 400).
+TOKEN_SCHEMA = {"type": "string", "minLength": 1, "pattern": "[^,\\s\\u0000]"}
+
+
 class ResearchStudySearchView(FhirView):
     """Search published trials; answers a searchset Bundle."""
 
@@ -232,17 +237,15 @@ class ResearchStudySearchView(FhirView):
             ),
             OpenApiParameter(
                 "identifier",
-                {"type": "string", "minLength": 1},
+                TOKEN_SCHEMA,
                 description="NCT ID (system|value allowed).",
             ),
             OpenApiParameter(
                 "condition",
-                {"type": "string", "minLength": 1},
+                TOKEN_SCHEMA,
                 description="Cancer type or condition.",
             ),
-            OpenApiParameter(
-                "keyword", {"type": "string", "minLength": 1}, description="Free text."
-            ),
+            OpenApiParameter("keyword", TOKEN_SCHEMA, description="Free text."),
             OpenApiParameter(
                 "_count",
                 {"type": "integer", "minimum": 0},
