@@ -367,7 +367,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets that share a field name need distinct enum names.
     "ENUM_NAME_OVERRIDES": {
         "OverallStatusEnum": "trials.models.OverallStatus",
-        "ImmunotherapyClassEnum": "trials.models.ImmunotherapyClass",
+        "ImmunotherapyClassEnum": "ion_portal.immunotherapy.ImmunotherapyClass",
         "AudienceEnum": "education.models.Audience",
         "ResourceAudienceEnum": "education.models.Resource.ResourceAudience",
     },

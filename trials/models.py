@@ -19,7 +19,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ion_portal.immunotherapy import ImmunotherapyClass
 from ion_portal.models import CancerType, Person, Publishable, PublishableQuerySet, Unit
+
+__all__ = ["ImmunotherapyClass"]  # re-exported: trials code imports the class vocabulary from here
 
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
 nct_id_validator = RegexValidator(
@@ -133,20 +136,6 @@ class InterventionType(models.TextChoices):
     OTHER = "OTHER", _("Other")
 
 
-class ImmunotherapyClass(models.TextChoices):
-    ANTI_PD1 = "anti-pd-1", _("Anti-PD-1")
-    ANTI_PDL1 = "anti-pd-l1", _("Anti-PD-L1")
-    ANTI_CTLA4 = "anti-ctla-4", _("Anti-CTLA-4")
-    ANTI_LAG3 = "anti-lag-3", _("Anti-LAG-3")
-    CAR_T = "car-t", _("CAR-T cell therapy")
-    TIL = "til", _("Tumour-infiltrating lymphocytes")
-    BISPECIFIC = "bispecific", _("Bispecific T-cell engager")
-    VACCINE = "vaccine", _("Cancer vaccine")
-    ONCOLYTIC_VIRUS = "oncolytic-virus", _("Oncolytic virus")
-    CYTOKINE = "cytokine", _("Cytokine")
-    OTHER = "other", _("Other immunotherapy")
-
-
 class LineOfTherapy(models.TextChoices):
     NEOADJUVANT = "neoadjuvant", _("Neoadjuvant")
     ADJUVANT = "adjuvant", _("Adjuvant")
@@ -199,7 +188,7 @@ class Drug(models.Model):
     )
     immunotherapy_class = models.CharField(
         _("immunotherapy class"),
-        max_length=20,
+        max_length=30,
         choices=ImmunotherapyClass.choices,
         blank=True,
         help_text=_("Empty for compounds that are not immunotherapies."),
