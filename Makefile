@@ -62,8 +62,11 @@ format: install-dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+# Two workers on this kind of machine (PYTEST_WORKERS=0 runs in one process); a module's tests stay on
+# one worker, so module-scoped fixtures load once.
+PYTEST_WORKERS ?= auto
 test: lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Regenerate and compile the translation catalogues (needs GNU gettext).
 messages: install
