@@ -62,11 +62,12 @@ format: install-dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# Two workers on this kind of machine (PYTEST_WORKERS=0 runs in one process); a module's tests stay on
-# one worker, so module-scoped fixtures load once.
+# Two workers on this kind of machine (PYTEST_WORKERS=0 runs in one process). `--dist load` hands out
+# tests in collection order, so each worker still runs the database tests before the transactional ones
+# (pytest-django orders them so: a flush must not empty what later tests read).
 PYTEST_WORKERS ?= auto
 test: lint
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # Regenerate and compile the translation catalogues (needs GNU gettext).
 messages: install
