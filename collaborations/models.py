@@ -12,36 +12,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ion_portal.immunotherapy import ImmunotherapyClass, class_label
 from ion_portal.models import CancerType, Person, Publishable, PublishableQuerySet, Unit
-
-
-class TherapyClass(models.TextChoices):
-    """Immunotherapy classes; the codes match the trials app's classes on purpose."""
-
-    ANTI_PD1 = "anti_pd1", _("Anti-PD-1")
-    ANTI_PDL1 = "anti_pdl1", _("Anti-PD-L1")
-    ANTI_CTLA4 = "anti_ctla4", _("Anti-CTLA-4")
-    ANTI_LAG3 = "anti_lag3", _("Anti-LAG-3")
-    CAR_T = "car_t", _("CAR-T cell therapy")
-    TIL = "til", _("Tumour-infiltrating lymphocytes (TIL)")
-    BISPECIFIC = "bispecific", _("Bispecific T-cell engager")
-    VACCINE = "vaccine", _("Cancer vaccine")
-    ONCOLYTIC_VIRUS = "oncolytic_virus", _("Oncolytic virus")
-    CYTOKINE = "cytokine", _("Cytokine")
-    OTHER = "other", _("Other immunotherapy")
-
-
-THERAPY_LABELS = dict(TherapyClass.choices)
 
 NCT_ID = re.compile(r"NCT\d{8}")
 
 
 def validate_therapy_classes(value):
-    if not isinstance(value, list) or any(code not in THERAPY_LABELS for code in value):
+    """Stored class codes are the core vocabulary's codes (`anti-pd-1`), never an old spelling."""
+    if not isinstance(value, list) or any(code not in ImmunotherapyClass.values for code in value):
         raise ValidationError(
             _("Choose therapy classes from: %(codes)s."),
-            params={"codes": ", ".join(THERAPY_LABELS)},
+            params={"codes": ", ".join(ImmunotherapyClass.values)},
         )
+
+
+def therapy_labels(codes) -> list[str]:
+    """The labels of class codes, in the given order (unknown codes are skipped)."""
+    return [class_label(code) for code in codes if code in ImmunotherapyClass.values]
 
 
 def parse_nct_ids(text: str) -> list[str]:
@@ -229,7 +217,7 @@ class Platform(Publishable):
         default=list,
         blank=True,
         validators=[validate_therapy_classes],
-        help_text=_("Codes such as anti_pd1, anti_ctla4, car_t."),
+        help_text=_("Codes such as anti-pd-1, anti-ctla-4, car-t."),
     )
     data_types = models.ManyToManyField(
         DataType, verbose_name=_("data types wanted"), related_name="platforms", blank=True
@@ -272,9 +260,7 @@ class Platform(Publishable):
 
     @property
     def therapy_labels(self) -> list[str]:
-        return [
-            str(THERAPY_LABELS[code]) for code in self.therapy_classes if code in THERAPY_LABELS
-        ]
+        return therapy_labels(self.therapy_classes)
 
 
 class SizeBand(models.IntegerChoices):
@@ -338,7 +324,7 @@ class SampleCollection(Publishable):
         default=list,
         blank=True,
         validators=[validate_therapy_classes],
-        help_text=_("Codes such as anti_pd1, anti_ctla4, car_t."),
+        help_text=_("Codes such as anti-pd-1, anti-ctla-4, car-t."),
     )
     # The trials app is built in parallel; until trials.Trial exists on this branch the linked
     # trials are kept as validated NCT IDs (a ManyToMany to trials.Trial can replace this later).
@@ -389,9 +375,7 @@ class SampleCollection(Publishable):
 
     @property
     def therapy_labels(self) -> list[str]:
-        return [
-            str(THERAPY_LABELS[code]) for code in self.therapy_classes if code in THERAPY_LABELS
-        ]
+        return therapy_labels(self.therapy_classes)
 
 
 # --- Request workflow ----------------------------------------------------------------------------------

@@ -37,10 +37,10 @@ from collaborations.models import (
     SavedSearch,
     Technique,
     TechniqueSampleType,
-    TherapyClass,
     Timepoint,
 )
 from collaborations.tasks import send_email
+from ion_portal.immunotherapy import ImmunotherapyClass
 from ion_portal.models import CURATORS_GROUP, CancerType, Person, User, is_curator, is_member
 
 State = CollaborationRequest.State
@@ -61,7 +61,7 @@ def matching_vocabulary() -> Vocabulary:
     v.timepoints = dict(Timepoint.objects.values_list("pk", "name"))
     v.data_types = dict(DataType.objects.values_list("pk", "name"))
     v.access_conditions = dict(AccessCondition.objects.values_list("pk", "name"))
-    v.therapy_classes = {code: str(label) for code, label in TherapyClass.choices}
+    v.therapy_classes = {code: str(label) for code, label in ImmunotherapyClass.choices}
     for technique, sample_type, weight in TechniqueSampleType.objects.values_list(
         "technique_id", "sample_type_id", "weight"
     ):

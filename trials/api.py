@@ -126,7 +126,10 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "immunotherapy_class",
         {"type": "array", "items": {"type": "string", "enum": list(ImmunotherapyClass.values)}},
-        description="Immunotherapy classes of the compounds tested.",
+        description=(
+            "Immunotherapy classes of the compounds tested. Deprecated: old spellings (anti_pd1, "
+            "antipd1, car_t, ...) are read as the code they stand for, for one release only."
+        ),
         explode=True,
     ),
     OpenApiParameter(

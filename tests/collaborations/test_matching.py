@@ -23,7 +23,7 @@ def test_hand_checked_score_of_a_close_pair(lab, clinic):
         lab,
         cancer_types=["melanoma"],
         timepoints=["baseline", "on-treatment"],
-        therapy_classes=["anti_pd1"],
+        therapy_classes=["anti-pd-1"],
         data_types=["clinical-outcome"],
     )
     collection = make_collection(
@@ -31,7 +31,7 @@ def test_hand_checked_score_of_a_close_pair(lab, clinic):
         sample_types=["pbmc"],
         cancer_types=["melanoma"],
         timepoints=["baseline"],
-        therapy_classes=["anti_pd1", "anti_ctla4"],
+        therapy_classes=["anti-pd-1", "anti-ctla-4"],
         data_types=["clinical-outcome"],
     )
     match = services.match_pair(platform=platform, collection=collection)
@@ -168,7 +168,7 @@ def test_reasons_name_the_matching_and_missing_parts(lab, clinic):
         lab,
         cancer_types=["melanoma"],
         timepoints=["baseline", "on-treatment"],
-        therapy_classes=["anti_pd1", "car_t"],
+        therapy_classes=["anti-pd-1", "car-t"],
         data_types=["clinical-outcome", "imaging"],
     )
     collection = make_collection(
@@ -176,7 +176,7 @@ def test_reasons_name_the_matching_and_missing_parts(lab, clinic):
         sample_types=["pbmc", "serum"],
         cancer_types=["melanoma"],
         timepoints=["baseline"],
-        therapy_classes=["anti_pd1"],
+        therapy_classes=["anti-pd-1"],
         data_types=["clinical-outcome"],
     )
     reasons = {

@@ -106,7 +106,7 @@ def test_collection_filters_follow_the_cancer_hierarchy_and_techniques(client, c
         name="NSCLC tissue",
         sample_types=["ffpe-tissue"],
         cancer_types=["non-small-cell-lung-cancer"],
-        therapy_classes=["anti_pd1"],
+        therapy_classes=["anti-pd-1"],
     )
     make_collection(
         clinic,
@@ -114,7 +114,7 @@ def test_collection_filters_follow_the_cancer_hierarchy_and_techniques(client, c
         name="Melanoma blood",
         sample_types=["pbmc"],
         cancer_types=["melanoma"],
-        therapy_classes=["anti_ctla4"],
+        therapy_classes=["anti-ctla-4"],
     )
 
     def names(query):
@@ -123,7 +123,7 @@ def test_collection_filters_follow_the_cancer_hierarchy_and_techniques(client, c
     assert names("cancer_type=lung-cancer") == ["NSCLC tissue"]
     assert names("technique=multiplex-ihc") == ["NSCLC tissue"]
     assert names("technique=mass-cytometry") == ["Melanoma blood"]
-    assert names("therapy_class=anti_ctla4") == ["Melanoma blood"]
+    assert names("therapy_class=anti-ctla-4") == ["Melanoma blood"]
     assert names("sample_type=pbmc&sample_type=ffpe-tissue") == ["Melanoma blood", "NSCLC tissue"]
     assert names("q=tissue") == ["NSCLC tissue"]
     page = client.get(reverse("collaborations:collection_list") + "?cancer_type=lung-cancer")
