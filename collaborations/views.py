@@ -26,6 +26,7 @@ from collaborations.models import (
     SampleCollection,
     SavedSearch,
 )
+from ion_portal.listing import FilteredListMixin
 from ion_portal.models import is_curator, is_member
 from trials.models import Trial
 
@@ -43,29 +44,20 @@ class IndexView(TemplateView):
         return context
 
 
-class _DirectoryListView(ListView):
+class _DirectoryListView(FilteredListMixin, ListView):
     paginate_by = 20
-    filterset_class = None
+    list_ordering = ("name", "pk")
     kind = ""
 
-    def get_queryset(self):
-        base = (
+    def base_queryset(self):
+        return (
             self.model.objects.published()
             .select_related("unit")
             .prefetch_related("sample_types", "cancer_types")
         )
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=base)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return base.none()
-        return self.filterset.qs.order_by("name", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        context["filter"] = self.filterset
-        context["query_string"] = params.urlencode()
-        context["is_filtered"] = bool(params)
         context["kind"] = self.kind
         context["alert_form"] = SavedSearchForm()
         context["can_save"] = is_member(self.request.user)

@@ -130,6 +130,20 @@ def test_collection_filters_follow_the_cancer_hierarchy_and_techniques(client, c
     assert "NSCLC tissue" in page.content.decode() and "Melanoma blood" not in page.content.decode()
 
 
+def test_bad_page_filter_says_so_and_shows_the_whole_directory(client, clinic):
+    # The one rule of ion_portal.listing, as on the education pages: say which filter, list everything.
+    make_collection(clinic, slug="nsclc", name="NSCLC tissue", cancer_types=["lung-cancer"])
+    make_collection(clinic, slug="mel", name="Melanoma blood", cancer_types=["melanoma"])
+    response = client.get(
+        reverse("collaborations:collection_list"), {"technique": "telepathy", "q": "Melanoma"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Some filters were not understood, so the whole list is shown" in html
+    assert "Suits technique" in html and "telepathy" in html
+    assert [c.name for c in response.context["object_list"]] == ["Melanoma blood", "NSCLC tissue"]
+
+
 def test_bad_api_filter_is_a_400_with_a_reason(client):
     response = client.get("/api/v1/platforms/?technique=telepathy")
     assert response.status_code == 400
