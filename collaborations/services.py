@@ -39,8 +39,8 @@ from collaborations.models import (
     TechniqueSampleType,
     Timepoint,
 )
-from collaborations.tasks import send_email
 from ion_portal.immunotherapy import ImmunotherapyClass
+from ion_portal.mail import mail_enqueue
 from ion_portal.models import CURATORS_GROUP, CancerType, Person, User, is_curator, is_member
 
 State = CollaborationRequest.State
@@ -303,11 +303,10 @@ def curator_emails() -> list[str]:
 
 
 def _mail(template: str, *, to: list[str], subject: str, headers=None, **context) -> None:
-    to = [address for address in to if address]
-    if not to:
+    if not any(to):
         return
     body = render_to_string(f"collaborations/email/{template}.txt", context)
-    send_email.enqueue(subject=f"[ION Portal] {subject}", body=body, to=to, headers=headers or {})
+    mail_enqueue(subject=f"[ION Portal] {subject}", body=body, to=to, headers=headers)
 
 
 def provider_addresses(item: RequestItem) -> list[str]:
