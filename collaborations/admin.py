@@ -63,6 +63,7 @@ class PlatformAdmin(PublishableAdmin):
 @admin.register(models.SampleCollection)
 class SampleCollectionAdmin(PublishableAdmin):
     list_display = ["name", "unit", "size_band", "status", "published_at"]
+    autocomplete_fields = ["contact", "linked_trials"]
     filter_horizontal = [
         "sample_types",
         "cancer_types",

@@ -5,7 +5,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from collaborations import services
+from collaborations import match_queries
 from collaborations.filters import CollectionFilter, PlatformFilter
 from collaborations.models import Platform, SampleCollection
 from collaborations.serializers import (
@@ -64,7 +64,7 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def matches(self, request, slug=None):
         """Published collections this platform could analyse, best first, with reasons."""
-        matches = services.matches_for_platform(platform=self.get_object())
+        matches = match_queries.matches_for_platform(platform=self.get_object())
         return Response(MatchSerializer(_match_rows(matches, "collection"), many=True).data)
 
 
@@ -82,7 +82,12 @@ class SampleCollectionViewSet(viewsets.ReadOnlyModelViewSet):
             SampleCollection.objects.published()
             .select_related("unit")
             .prefetch_related(
-                "sample_types", "cancer_types", "timepoints", "data_types", "access_conditions"
+                "sample_types",
+                "cancer_types",
+                "timepoints",
+                "data_types",
+                "access_conditions",
+                "linked_trials",
             )
             .order_by("name", "pk")
         )
@@ -91,7 +96,7 @@ class SampleCollectionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def matches(self, request, slug=None):
         """Published platforms that could work with this collection, best first, with reasons."""
-        matches = services.matches_for_collection(collection=self.get_object())
+        matches = match_queries.matches_for_collection(collection=self.get_object())
         return Response(MatchSerializer(_match_rows(matches, "platform"), many=True).data)
 
 

@@ -18,6 +18,7 @@ from collaborations.models import (
     TechniqueSampleType,
     Timepoint,
 )
+from collaborations.services import collection_link_trials
 from collaborations.vocabularies import seed_collaboration_vocabularies
 from ion_portal.models import CancerType, Person, Unit
 
@@ -534,7 +535,6 @@ def load() -> dict[str, int]:
                 "setting": row["setting"],
                 "donor_count": row["donors"],
                 "therapy_classes": row["therapy"],
-                "linked_nct_ids": row["nct"],
                 "status": SampleCollection.Status.PUBLISHED,
             },
         )
@@ -546,4 +546,5 @@ def load() -> dict[str, int]:
         collection.timepoints.set(_terms(Timepoint, row["timepoints"]))
         collection.data_types.set(_terms(DataType, row["data_types"]))
         collection.access_conditions.set(_terms(AccessCondition, row["access"]))
+        collection_link_trials(collection=collection, nct_ids=row["nct"])
     return {"platforms": len(PLATFORMS), "sample collections": len(COLLECTIONS)}

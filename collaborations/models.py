@@ -326,13 +326,21 @@ class SampleCollection(Publishable):
         validators=[validate_therapy_classes],
         help_text=_("Codes such as anti-pd-1, anti-ctla-4, car-t."),
     )
-    # The trials app is built in parallel; until trials.Trial exists on this branch the linked
-    # trials are kept as validated NCT IDs (a ManyToMany to trials.Trial can replace this later).
-    linked_nct_ids = models.TextField(
-        _("linked trials (NCT IDs)"),
+    # Trials of the registry, linked; NCT IDs of trials not (yet) in the registry stay as text.
+    linked_trials = models.ManyToManyField(
+        "trials.Trial",
+        verbose_name=_("linked trials"),
+        related_name="sample_collections",
+        blank=True,
+        help_text=_("Trials of the registry the samples come from."),
+    )
+    other_nct_ids = models.TextField(
+        _("other linked trials (NCT IDs)"),
         blank=True,
         validators=[validate_nct_ids],
-        help_text=_("One or more NCT IDs separated by commas or new lines, e.g. NCT01234567."),
+        help_text=_(
+            "Trials not in the registry: NCT IDs separated by commas or new lines, e.g. NCT01234567."
+        ),
     )
     data_types = models.ManyToManyField(
         DataType, verbose_name=_("data types"), related_name="collections", blank=True
@@ -363,7 +371,7 @@ class SampleCollection(Publishable):
         # Derived field: the band follows the exact count when one is known.
         if self.donor_count is not None:
             self.size_band = SizeBand.for_count(self.donor_count)
-        self.linked_nct_ids = ", ".join(parse_nct_ids(self.linked_nct_ids))
+        self.other_nct_ids = ", ".join(parse_nct_ids(self.other_nct_ids))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -371,7 +379,9 @@ class SampleCollection(Publishable):
 
     @property
     def nct_ids(self) -> list[str]:
-        return parse_nct_ids(self.linked_nct_ids)
+        """Every linked trial's NCT ID: the registry's (in NCT order), then the others."""
+        linked = sorted(trial.nct_id for trial in self.linked_trials.all())
+        return linked + [n for n in parse_nct_ids(self.other_nct_ids) if n not in linked]
 
     @property
     def therapy_labels(self) -> list[str]:

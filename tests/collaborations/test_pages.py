@@ -192,11 +192,11 @@ def test_api_lists_run_a_fixed_number_of_queries(
     client, django_assert_num_queries, lab, clinic, count
 ):
     _many(lab, clinic, count)
-    # count + page (unit joined) + one prefetch per vocabulary list the serializer shows (5);
-    # never one query per row.
+    # count + page (unit joined) + one prefetch per vocabulary list the serializer shows (5),
+    # and for collections one more for the linked trials; never one query per row.
     with django_assert_num_queries(7):
         client.get("/api/v1/platforms/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/api/v1/collections/")
 
 
@@ -204,13 +204,32 @@ def test_nct_ids_are_validated_and_normalised(clinic):
     from django.core.exceptions import ValidationError
 
     collection = make_collection(clinic)
-    collection.linked_nct_ids = "nct01234567, NCT7654"
+    collection.other_nct_ids = "nct01234567, NCT7654"
     with pytest.raises(ValidationError, match="NCT7654"):
         collection.full_clean()
-    collection.linked_nct_ids = "nct01234567\nNCT07654321, NCT01234567"
+    collection.other_nct_ids = "nct01234567\nNCT07654321, NCT01234567"
     collection.full_clean()
     collection.save()
     assert SampleCollection.objects.get().nct_ids == ["NCT01234567", "NCT07654321"]
+
+
+def test_linking_trials_relates_registry_trials_and_keeps_the_others_as_text(clinic):
+    from collaborations.services import collection_link_trials
+    from tests.trials.conftest import make_trial
+
+    in_registry = make_trial("NCT01234567")
+    collection = make_collection(clinic)
+    collection_link_trials(collection=collection, nct_ids="NCT09999999, nct01234567")
+    collection.refresh_from_db()
+    assert list(collection.linked_trials.all()) == [in_registry]
+    assert list(in_registry.sample_collections.all()) == [collection]
+    assert collection.other_nct_ids == "NCT09999999"
+    assert collection.nct_ids == ["NCT01234567", "NCT09999999"]
+    # Once the registry has the other trial, linking again moves it onto the relation.
+    make_trial("NCT09999999")
+    collection_link_trials(collection=collection, nct_ids=collection.nct_ids)
+    collection.refresh_from_db()
+    assert collection.linked_trials.count() == 2 and collection.other_nct_ids == ""
 
 
 def test_size_band_follows_the_exact_count(clinic):
@@ -281,13 +300,13 @@ def test_curators_curate_vocabularies_and_resources_in_admin(client, curator, di
 
 
 def test_linked_trials_open_in_the_registry_when_published(client, clinic):
+    from collaborations.services import collection_link_trials
     from tests.trials.conftest import make_trial
 
     make_trial("NCT01234567", brief_title="Adjuvant nivolumab in melanoma")
     make_trial("NCT07654321", publish=False)
     collection = make_collection(clinic)
-    collection.linked_nct_ids = "NCT01234567, NCT07654321"
-    collection.save()
+    collection_link_trials(collection=collection, nct_ids="NCT01234567, NCT07654321, NCT05550001")
 
     html = client.get(collection.get_absolute_url()).content.decode()
 
@@ -296,3 +315,5 @@ def test_linked_trials_open_in_the_registry_when_published(client, clinic):
     # A draft in the registry is not shown: the link goes to ClinicalTrials.gov instead.
     assert 'href="https://clinicaltrials.gov/study/NCT07654321"' in html
     assert "/trials/NCT07654321/" not in html
+    # A trial the registry does not have links to ClinicalTrials.gov too.
+    assert 'href="https://clinicaltrials.gov/study/NCT05550001"' in html

@@ -50,3 +50,36 @@ def test_stored_old_class_codes_become_the_core_codes():
     # Leave the schema at the latest migrations for the tests that follow.
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_linked_nct_ids_become_a_relation_and_unknown_ones_stay_as_text():
+    executor = MigrationExecutor(connection)
+    trials = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "trials"]
+    before = [("collaborations", "0003_therapy_classes_core_codes"), *trials]
+    after = [("collaborations", "0004_linked_trials"), *trials]
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Unit = apps.get_model("ion_portal", "Unit")
+    Collection = apps.get_model("collaborations", "SampleCollection")
+    Trial = apps.get_model("trials", "Trial")
+    Trial.objects.create(nct_id="NCT01234567", brief_title="In the registry")
+    unit = Unit.objects.create(slug="bb", name="Biobank", kind="biobank")
+    collection = Collection.objects.create(
+        slug="c",
+        name="C",
+        unit=unit,
+        summary="s",
+        size_band=1,
+        linked_nct_ids="NCT09999999, NCT01234567",
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    apps = executor.loader.project_state(after).apps
+    migrated = apps.get_model("collaborations", "SampleCollection").objects.get(pk=collection.pk)
+    assert [t.nct_id for t in migrated.linked_trials.all()] == ["NCT01234567"]
+    assert migrated.other_nct_ids == "NCT09999999"
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
