@@ -13,6 +13,7 @@ from collaborations.serializers import (
     PlatformSerializer,
     SampleCollectionSerializer,
 )
+from ion_portal.api_base import SlugLookupMixin
 
 
 def _match_rows(matches, side: str) -> list[dict]:
@@ -41,13 +42,11 @@ def _match_rows(matches, side: str) -> list[dict]:
     return rows
 
 
-class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
+class PlatformViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Published technology platforms (public fields)."""
 
     serializer_class = PlatformSerializer
     filterset_class = PlatformFilter
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         # Exactly what the serializer shows: the unit and one prefetch per vocabulary list.
@@ -68,13 +67,11 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(MatchSerializer(_match_rows(matches, "collection"), many=True).data)
 
 
-class SampleCollectionViewSet(viewsets.ReadOnlyModelViewSet):
+class SampleCollectionViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Published sample collections (public fields; donors as an order-of-magnitude band)."""
 
     serializer_class = SampleCollectionSerializer
     filterset_class = CollectionFilter
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         # Exactly what the serializer shows: the unit and one prefetch per vocabulary list.

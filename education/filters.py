@@ -6,8 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ion_portal.filters import CANCER_TYPE_NOTE, cancer_types_with_descendants
-from ion_portal.models import CancerType
+from ion_portal.filters import CancerTypeFilter
 
 from .models import CONTENT_LANGUAGES, Audience, Event, NewsItem, Resource
 
@@ -67,14 +66,7 @@ class ResourceFilter(django_filters.FilterSet):
     topic = django_filters.ChoiceFilter(
         label=_("Topic"), choices=Resource.Topic.choices, empty_label=_("Any topic")
     )
-    cancer_type = django_filters.ModelChoiceFilter(
-        to_field_name="slug",
-        label=_("Cancer type"),
-        queryset=CancerType.objects.all(),
-        empty_label=_("Any cancer type"),
-        method="filter_cancer_type",
-        help_text=CANCER_TYPE_NOTE,
-    )
+    cancer_type = CancerTypeFilter(field_name="cancer_types", empty_label=_("Any cancer type"))
     language = django_filters.ChoiceFilter(
         field_name="variants__language",
         label=_("Language of the material"),
@@ -86,10 +78,3 @@ class ResourceFilter(django_filters.FilterSet):
     class Meta:
         model = Resource
         fields = ["audience", "topic", "cancer_type", "language"]
-
-    def filter_cancer_type(self, queryset, name, value):
-        if not value:
-            return queryset
-        # With descendants, as everywhere (ion_portal/filters.py); a sub-select keeps rows unique.
-        types = cancer_types_with_descendants([value])
-        return queryset.filter(pk__in=Resource.objects.filter(cancer_types__in=types).values("pk"))

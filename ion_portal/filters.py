@@ -6,6 +6,8 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from ion_portal.immunotherapy import ImmunotherapyClass, canonical_class
 from ion_portal.models import CancerType
@@ -50,3 +52,23 @@ def cancer_types_with_descendants(cancer_types):
     """The chosen CancerType rows (a queryset or a list) and every narrower type, as a queryset."""
     pks = [c.pk for c in cancer_types]
     return CancerType.objects.filter(pk__in=pks).with_descendants()
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CancerTypeFilter(django_filters.ModelChoiceFilter):
+    """One cancer type by slug, through the relation `field_name`: rows tagged with that type or any
+    narrower one (a sub-select, so a row tagged with two of them appears once)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("queryset", CancerType.objects.all())
+        kwargs.setdefault("label", _("Cancer type"))
+        kwargs.setdefault("help_text", CANCER_TYPE_NOTE)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        types = cancer_types_with_descendants([value])
+        tagged = qs.model.objects.filter(**{f"{self.field_name}__in": types})
+        return qs.filter(pk__in=tagged.values("pk"))

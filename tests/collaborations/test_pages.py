@@ -60,7 +60,16 @@ def test_public_pages_never_show_contacts_or_exact_counts(client, user, director
     page = client.get(collection.get_absolute_url()).content.decode()
     assert "100 to 1,000 donors" in page
     api = client.get(f"/api/v1/collections/{collection.slug}/").json()
-    assert api["size_band"] == "100 to 1,000 donors"
+    # The band is a code with its label beside it; the code is the same in every language.
+    assert api["size_band"] == 2
+    assert api["size_band_label"] == "100 to 1,000 donors"
+    dutch = client.get(
+        f"/api/v1/collections/{collection.slug}/", headers={"accept-language": "nl"}
+    ).json()
+    assert dutch["size_band"] == 2
+    # `url` is the API resource, `page` the web page, as in every app's API.
+    assert api["url"] == f"http://testserver/api/v1/collections/{collection.slug}/"
+    assert api["page"] == f"http://testserver{collection.get_absolute_url()}"
     assert not {"contact", "donor_count", "email"} & set(api)
 
 
