@@ -63,6 +63,9 @@ def test_one_class_code_finds_the_same_trials_collections_and_guidelines(client,
 def _check_spelling(client, pd1_world, spelling):
     trials = client.get("/api/v1/trials/", {"immunotherapy_class": spelling})
     assert _slugs(trials, "nct_id") == [pd1_world.nct_id]
+    trial_page = client.get("/trials/", {"immunotherapy_class": spelling})
+    assert trial_page.status_code == 200
+    assert [t.nct_id for t in trial_page.context["trials"]] == [pd1_world.nct_id]
     collections = client.get("/api/v1/collections/", {"therapy_class": spelling})
     assert _slugs(collections) == ["pd1-blood"]
     page = client.get("/collaborations/collections/", {"therapy_class": spelling})
