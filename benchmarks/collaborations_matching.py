@@ -27,6 +27,7 @@ import django
 django.setup()
 
 from collaborations import vocabularies as cv  # noqa: E402
+from collaborations.match_queries import match_all  # noqa: E402
 from collaborations.matching import (  # noqa: E402
     CollectionProfile,
     PlatformProfile,
@@ -34,7 +35,6 @@ from collaborations.matching import (  # noqa: E402
     rank,
 )
 from collaborations.models import TherapyClass  # noqa: E402
-from collaborations.services import match_all  # noqa: E402
 from ion_portal.vocabularies import CANCER_TYPES  # noqa: E402
 
 

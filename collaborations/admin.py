@@ -2,9 +2,9 @@
 requests with their history, and saved searches."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from collaborations import models
+from ion_portal.admin_publishing import PublishableAdminMixin
 
 
 @admin.register(models.SampleType, models.DataType, models.Timepoint)
@@ -38,23 +38,13 @@ class TechniqueAdmin(TermAdmin):
     inlines = [CompatibilityInline]
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(PublishableAdminMixin, admin.ModelAdmin):
     list_display = ["name", "unit", "status", "published_at"]
     list_filter = ["status", "unit"]
     list_select_related = ["unit"]
     search_fields = ["name", "summary", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["contact"]
-    actions = ["publish"]
-
-    @admin.action(description=_("Publish the selected entries now"))
-    def publish(self, request, queryset):
-        from django.utils import timezone
-
-        for obj in queryset:
-            obj.status = obj.Status.PUBLISHED
-            obj.published_at = obj.published_at or timezone.now()
-            obj.save()
 
 
 @admin.register(models.Platform)
@@ -73,6 +63,7 @@ class PlatformAdmin(PublishableAdmin):
 @admin.register(models.SampleCollection)
 class SampleCollectionAdmin(PublishableAdmin):
     list_display = ["name", "unit", "size_band", "status", "published_at"]
+    autocomplete_fields = ["contact", "linked_trials"]
     filter_horizontal = [
         "sample_types",
         "cancer_types",

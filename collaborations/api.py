@@ -5,7 +5,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from collaborations import services
+from collaborations import match_queries
 from collaborations.filters import CollectionFilter, PlatformFilter
 from collaborations.models import Platform, SampleCollection
 from collaborations.serializers import (
@@ -13,6 +13,7 @@ from collaborations.serializers import (
     PlatformSerializer,
     SampleCollectionSerializer,
 )
+from ion_portal.api_base import SlugLookupMixin
 
 
 def _match_rows(matches, side: str) -> list[dict]:
@@ -41,13 +42,11 @@ def _match_rows(matches, side: str) -> list[dict]:
     return rows
 
 
-class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
+class PlatformViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Published technology platforms (public fields)."""
 
     serializer_class = PlatformSerializer
     filterset_class = PlatformFilter
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         # Exactly what the serializer shows: the unit and one prefetch per vocabulary list.
@@ -64,17 +63,15 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def matches(self, request, slug=None):
         """Published collections this platform could analyse, best first, with reasons."""
-        matches = services.matches_for_platform(platform=self.get_object())
+        matches = match_queries.matches_for_platform(platform=self.get_object())
         return Response(MatchSerializer(_match_rows(matches, "collection"), many=True).data)
 
 
-class SampleCollectionViewSet(viewsets.ReadOnlyModelViewSet):
+class SampleCollectionViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Published sample collections (public fields; donors as an order-of-magnitude band)."""
 
     serializer_class = SampleCollectionSerializer
     filterset_class = CollectionFilter
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         # Exactly what the serializer shows: the unit and one prefetch per vocabulary list.
@@ -82,7 +79,12 @@ class SampleCollectionViewSet(viewsets.ReadOnlyModelViewSet):
             SampleCollection.objects.published()
             .select_related("unit")
             .prefetch_related(
-                "sample_types", "cancer_types", "timepoints", "data_types", "access_conditions"
+                "sample_types",
+                "cancer_types",
+                "timepoints",
+                "data_types",
+                "access_conditions",
+                "linked_trials",
             )
             .order_by("name", "pk")
         )
@@ -91,7 +93,7 @@ class SampleCollectionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def matches(self, request, slug=None):
         """Published platforms that could work with this collection, best first, with reasons."""
-        matches = services.matches_for_collection(collection=self.get_object())
+        matches = match_queries.matches_for_collection(collection=self.get_object())
         return Response(MatchSerializer(_match_rows(matches, "platform"), many=True).data)
 
 

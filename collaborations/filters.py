@@ -15,8 +15,12 @@ from collaborations.models import (
     SampleType,
     Technique,
     TechniqueSampleType,
-    TherapyClass,
     Timepoint,
+)
+from ion_portal.filters import (
+    CANCER_TYPE_NOTE,
+    ImmunotherapyClassFilter,
+    cancer_types_with_descendants,
 )
 from ion_portal.models import CancerType, Unit
 
@@ -24,21 +28,6 @@ from ion_portal.models import CancerType, Unit
 @extend_schema_field(OpenApiTypes.STR)
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Vocabulary terms chosen by slug (repeat the parameter for several); documented as strings."""
-
-
-def _with_descendants(cancer_types) -> set[int]:
-    """The chosen cancer types and every narrower type (Lung cancer finds NSCLC collections)."""
-    parents = dict(CancerType.objects.values_list("pk", "parent_id"))
-    chosen = {c.pk for c in cancer_types}
-    found = set(chosen)
-    changed = True
-    while changed:
-        changed = False
-        for pk, parent in parents.items():
-            if parent in found and pk not in found:
-                found.add(pk)
-                changed = True
-    return found
 
 
 class _DirectoryFilter(django_filters.FilterSet):
@@ -57,6 +46,7 @@ class _DirectoryFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=CancerType.objects.all(),
         method="filter_cancer_type",
+        help_text=CANCER_TYPE_NOTE,
     )
 
     def search(self, queryset, name, value):
@@ -74,7 +64,7 @@ class _DirectoryFilter(django_filters.FilterSet):
         if not value:
             return queryset
         # Collections keep a subquery (no duplicate rows) rather than a join + distinct.
-        ids = _with_descendants(value)
+        ids = cancer_types_with_descendants(value)
         model = queryset.model
         return queryset.filter(pk__in=model.objects.filter(cancer_types__in=ids).values("pk"))
 
@@ -121,10 +111,9 @@ class CollectionFilter(_DirectoryFilter):
             kind__in=[Unit.Kind.CLINICAL, Unit.Kind.BIOBANK, Unit.Kind.OTHER]
         ),
     )
-    therapy_class = django_filters.MultipleChoiceFilter(
+    therapy_class = ImmunotherapyClassFilter(
         widget=forms.CheckboxSelectMultiple,
         label=_("Therapy class"),
-        choices=TherapyClass.choices,
         method="filter_therapy",
     )
     timepoint = SlugsFilter(

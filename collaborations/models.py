@@ -12,36 +12,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ion_portal.immunotherapy import ImmunotherapyClass, class_label
 from ion_portal.models import CancerType, Person, Publishable, PublishableQuerySet, Unit
-
-
-class TherapyClass(models.TextChoices):
-    """Immunotherapy classes; the codes match the trials app's classes on purpose."""
-
-    ANTI_PD1 = "anti_pd1", _("Anti-PD-1")
-    ANTI_PDL1 = "anti_pdl1", _("Anti-PD-L1")
-    ANTI_CTLA4 = "anti_ctla4", _("Anti-CTLA-4")
-    ANTI_LAG3 = "anti_lag3", _("Anti-LAG-3")
-    CAR_T = "car_t", _("CAR-T cell therapy")
-    TIL = "til", _("Tumour-infiltrating lymphocytes (TIL)")
-    BISPECIFIC = "bispecific", _("Bispecific T-cell engager")
-    VACCINE = "vaccine", _("Cancer vaccine")
-    ONCOLYTIC_VIRUS = "oncolytic_virus", _("Oncolytic virus")
-    CYTOKINE = "cytokine", _("Cytokine")
-    OTHER = "other", _("Other immunotherapy")
-
-
-THERAPY_LABELS = dict(TherapyClass.choices)
 
 NCT_ID = re.compile(r"NCT\d{8}")
 
 
 def validate_therapy_classes(value):
-    if not isinstance(value, list) or any(code not in THERAPY_LABELS for code in value):
+    """Stored class codes are the core vocabulary's codes (`anti-pd-1`), never an old spelling."""
+    if not isinstance(value, list) or any(code not in ImmunotherapyClass.values for code in value):
         raise ValidationError(
             _("Choose therapy classes from: %(codes)s."),
-            params={"codes": ", ".join(THERAPY_LABELS)},
+            params={"codes": ", ".join(ImmunotherapyClass.values)},
         )
+
+
+def therapy_labels(codes) -> list[str]:
+    """The labels of class codes, in the given order (unknown codes are skipped)."""
+    return [class_label(code) for code in codes if code in ImmunotherapyClass.values]
 
 
 def parse_nct_ids(text: str) -> list[str]:
@@ -229,7 +217,7 @@ class Platform(Publishable):
         default=list,
         blank=True,
         validators=[validate_therapy_classes],
-        help_text=_("Codes such as anti_pd1, anti_ctla4, car_t."),
+        help_text=_("Codes such as anti-pd-1, anti-ctla-4, car-t."),
     )
     data_types = models.ManyToManyField(
         DataType, verbose_name=_("data types wanted"), related_name="platforms", blank=True
@@ -272,9 +260,7 @@ class Platform(Publishable):
 
     @property
     def therapy_labels(self) -> list[str]:
-        return [
-            str(THERAPY_LABELS[code]) for code in self.therapy_classes if code in THERAPY_LABELS
-        ]
+        return therapy_labels(self.therapy_classes)
 
 
 class SizeBand(models.IntegerChoices):
@@ -338,15 +324,23 @@ class SampleCollection(Publishable):
         default=list,
         blank=True,
         validators=[validate_therapy_classes],
-        help_text=_("Codes such as anti_pd1, anti_ctla4, car_t."),
+        help_text=_("Codes such as anti-pd-1, anti-ctla-4, car-t."),
     )
-    # The trials app is built in parallel; until trials.Trial exists on this branch the linked
-    # trials are kept as validated NCT IDs (a ManyToMany to trials.Trial can replace this later).
-    linked_nct_ids = models.TextField(
-        _("linked trials (NCT IDs)"),
+    # Trials of the registry, linked; NCT IDs of trials not (yet) in the registry stay as text.
+    linked_trials = models.ManyToManyField(
+        "trials.Trial",
+        verbose_name=_("linked trials"),
+        related_name="sample_collections",
+        blank=True,
+        help_text=_("Trials of the registry the samples come from."),
+    )
+    other_nct_ids = models.TextField(
+        _("other linked trials (NCT IDs)"),
         blank=True,
         validators=[validate_nct_ids],
-        help_text=_("One or more NCT IDs separated by commas or new lines, e.g. NCT01234567."),
+        help_text=_(
+            "Trials not in the registry: NCT IDs separated by commas or new lines, e.g. NCT01234567."
+        ),
     )
     data_types = models.ManyToManyField(
         DataType, verbose_name=_("data types"), related_name="collections", blank=True
@@ -377,7 +371,7 @@ class SampleCollection(Publishable):
         # Derived field: the band follows the exact count when one is known.
         if self.donor_count is not None:
             self.size_band = SizeBand.for_count(self.donor_count)
-        self.linked_nct_ids = ", ".join(parse_nct_ids(self.linked_nct_ids))
+        self.other_nct_ids = ", ".join(parse_nct_ids(self.other_nct_ids))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -385,13 +379,13 @@ class SampleCollection(Publishable):
 
     @property
     def nct_ids(self) -> list[str]:
-        return parse_nct_ids(self.linked_nct_ids)
+        """Every linked trial's NCT ID: the registry's (in NCT order), then the others."""
+        linked = sorted(trial.nct_id for trial in self.linked_trials.all())
+        return linked + [n for n in parse_nct_ids(self.other_nct_ids) if n not in linked]
 
     @property
     def therapy_labels(self) -> list[str]:
-        return [
-            str(THERAPY_LABELS[code]) for code in self.therapy_classes if code in THERAPY_LABELS
-        ]
+        return therapy_labels(self.therapy_classes)
 
 
 # --- Request workflow ----------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
-"""API serializers of the collaborations app: public fields only (no contacts, sizes as bands)."""
+"""API serializers of the collaborations app: public fields only (no contacts, sizes as bands).
+
+`url` is the resource in the API, `page` its web page (ion_portal/api_base.py)."""
 
 from rest_framework import serializers
 
-from collaborations.models import Platform, SampleCollection
+from collaborations.models import Platform, SampleCollection, SizeBand
+from ion_portal.api_base import PageField, resource_url_field
 
 
 def _TermField():
@@ -11,14 +14,14 @@ def _TermField():
 
 
 class PlatformSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="platform-detail", lookup_field="slug")
+    url = resource_url_field("platform-detail")
     unit = serializers.CharField(source="unit.name", read_only=True)
     techniques = _TermField()
     sample_types = _TermField()
     cancer_types = _TermField()
     timepoints = _TermField()
     data_types = _TermField()
-    page = serializers.SerializerMethodField()
+    page = PageField()
 
     class Meta:
         model = Platform
@@ -41,25 +44,21 @@ class PlatformSerializer(serializers.HyperlinkedModelSerializer):
             "page",
         ]
 
-    def get_page(self, obj) -> str:
-        request = self.context.get("request")
-        path = obj.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
-
 
 class SampleCollectionSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="samplecollection-detail", lookup_field="slug"
-    )
+    url = resource_url_field("samplecollection-detail")
     unit = serializers.CharField(source="unit.name", read_only=True)
-    size_band = serializers.CharField(source="get_size_band_display", read_only=True)
+    # The code (BBMRI-ERIC order of magnitude: 0 is fewer than 10 donors, 1 is 10-100, ...), with its
+    # label beside it; the label follows the request's language, the code never does.
+    size_band = serializers.ChoiceField(choices=SizeBand.choices, read_only=True)
+    size_band_label = serializers.CharField(source="get_size_band_display", read_only=True)
     sample_types = _TermField()
     cancer_types = _TermField()
     timepoints = _TermField()
     data_types = _TermField()
     access_conditions = _TermField()
     linked_trials = serializers.ListField(source="nct_ids", child=serializers.CharField())
-    page = serializers.SerializerMethodField()
+    page = PageField()
 
     class Meta:
         model = SampleCollection
@@ -73,6 +72,7 @@ class SampleCollectionSerializer(serializers.HyperlinkedModelSerializer):
             "description",
             "setting",
             "size_band",
+            "size_band_label",
             "sample_types",
             "cancer_types",
             "timepoints",
@@ -83,11 +83,6 @@ class SampleCollectionSerializer(serializers.HyperlinkedModelSerializer):
             "published_at",
             "page",
         ]
-
-    def get_page(self, obj) -> str:
-        request = self.context.get("request")
-        path = obj.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from collaborations import services
+from collaborations import match_queries, services, workflow
 from collaborations.filters import CollectionFilter, PlatformFilter
 from collaborations.forms import AnswerForm, CommentForm, RequestForm, SavedSearchForm
 from collaborations.matching import WEIGHTS
@@ -26,8 +26,8 @@ from collaborations.models import (
     SampleCollection,
     SavedSearch,
 )
+from ion_portal.listing import FilteredListMixin
 from ion_portal.models import is_curator, is_member
-from trials.models import Trial
 
 
 class IndexView(TemplateView):
@@ -43,29 +43,20 @@ class IndexView(TemplateView):
         return context
 
 
-class _DirectoryListView(ListView):
+class _DirectoryListView(FilteredListMixin, ListView):
     paginate_by = 20
-    filterset_class = None
+    list_ordering = ("name", "pk")
     kind = ""
 
-    def get_queryset(self):
-        base = (
+    def base_queryset(self):
+        return (
             self.model.objects.published()
             .select_related("unit")
             .prefetch_related("sample_types", "cancer_types")
         )
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=base)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return base.none()
-        return self.filterset.qs.order_by("name", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        context["filter"] = self.filterset
-        context["query_string"] = params.urlencode()
-        context["is_filtered"] = bool(params)
         context["kind"] = self.kind
         context["alert_form"] = SavedSearchForm()
         context["can_save"] = is_member(self.request.user)
@@ -102,7 +93,7 @@ class PlatformDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["matches"] = services.matches_for_platform(platform=self.object)
+        context["matches"] = match_queries.matches_for_platform(platform=self.object)
         context["show_contact"] = is_member(self.request.user)
         context["request_url"] = (
             reverse("collaborations:request_new") + "?" + urlencode({"platform": self.object.slug})
@@ -120,7 +111,7 @@ class CollectionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["matches"] = services.matches_for_collection(collection=self.object)
+        context["matches"] = match_queries.matches_for_collection(collection=self.object)
         context["show_contact"] = is_member(self.request.user)
         context["request_url"] = (
             reverse("collaborations:request_new")
@@ -128,10 +119,7 @@ class CollectionDetailView(DetailView):
             + urlencode({"collection": self.object.slug})
         )
         # Linked trials open on the registry's own page when the trial is published there.
-        in_registry = {
-            trial.nct_id: trial
-            for trial in Trial.objects.published().filter(nct_id__in=self.object.nct_ids)
-        }
+        in_registry = {trial.nct_id: trial for trial in self.object.linked_trials.published()}
         context["linked_trials"] = [
             {"nct_id": nct_id, "trial": in_registry.get(nct_id)} for nct_id in self.object.nct_ids
         ]
@@ -155,7 +143,7 @@ def request_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.request_create(
+            created = workflow.request_create(
                 requester=request.user,
                 platforms=list(data["platforms"]),
                 collections=list(data["collections"]),
@@ -167,7 +155,7 @@ def request_new(request):
                 discuss_coauthorship=data["discuss_coauthorship"],
                 report_back=data["report_back"],
             )
-        except services.TransitionError as error:
+        except workflow.TransitionError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -216,7 +204,7 @@ def _detail(request, collab, *, refusal: str = "", status: int = 200) -> HttpRes
     curator = is_curator(user)
     rows = []
     for item in items:
-        provider = services.is_provider(item=item, user=user)
+        provider = workflow.is_provider(item=item, user=user)
         rows.append(
             {
                 "item": item,
@@ -225,7 +213,7 @@ def _detail(request, collab, *, refusal: str = "", status: int = 200) -> HttpRes
                 "show_address": item.provider_email
                 and (curator or provider or item.answer != RequestItem.Answer.PENDING),
                 "can_answer": provider
-                and not services.item_refusal(
+                and not workflow.item_refusal(
                     item=item, user=user, answer=RequestItem.Answer.ACCEPTED
                 ),
                 # A prefix per resource keeps element ids unique when one provider answers several.
@@ -239,7 +227,7 @@ def _detail(request, collab, *, refusal: str = "", status: int = 200) -> HttpRes
             "collab": collab,
             "rows": rows,
             "events": collab.events.select_related("actor", "item"),
-            "actions": services.allowed_actions(request=collab, user=user),
+            "actions": workflow.allowed_actions(request=collab, user=user),
             "comment_form": CommentForm(),
             "refusal": refusal,
             "is_requester": collab.requester_id == user.pk,
@@ -255,11 +243,11 @@ def request_detail(request, pk: int):
 
 
 ACTION_SERVICES = {
-    "forward": services.request_forward,
-    "return": services.request_return,
-    "decline": services.request_decline,
-    "resubmit": services.request_resubmit,
-    "close": services.request_close,
+    "forward": workflow.request_forward,
+    "return": workflow.request_return,
+    "decline": workflow.request_decline,
+    "resubmit": workflow.request_resubmit,
+    "close": workflow.request_close,
 }
 
 
@@ -275,7 +263,7 @@ def request_action(request, pk: int, action: str):
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
         service(request=collab, by=request.user, comment=comment)
-    except services.TransitionError as error:
+    except workflow.TransitionError as error:
         collab.refresh_from_db()
         return _detail(request, collab, refusal=str(error), status=409)
     messages.success(
@@ -299,13 +287,13 @@ def item_answer(request, pk: int, item_pk: int):
     if not form.is_valid():
         return _detail(request, collab, refusal=_("Choose an answer."), status=400)
     try:
-        services.item_answer(
+        workflow.item_answer(
             item=item,
             by=request.user,
             answer=form.cleaned_data["answer"],
             comment=form.cleaned_data["comment"],
         )
-    except services.TransitionError as error:
+    except workflow.TransitionError as error:
         collab.refresh_from_db()
         return _detail(request, collab, refusal=str(error), status=409)
     messages.success(request, _("Thank you: your answer was sent to the requester."))
@@ -316,7 +304,7 @@ def item_answer(request, pk: int, item_pk: int):
 def request_edit(request, pk: int):
     """The requester updates a returned request and sends it back for screening."""
     collab = _visible_request(request, pk)
-    refusal = services.request_refusal(request=collab, user=request.user, action="resubmit")
+    refusal = workflow.request_refusal(request=collab, user=request.user, action="resubmit")
     if refusal:
         return _detail(request, collab, refusal=refusal, status=409)
     form = RequestForm(request.POST or None, instance=collab, editing=True)
@@ -324,10 +312,10 @@ def request_edit(request, pk: int):
         try:
             with transaction.atomic():
                 form.save()
-                services.request_resubmit(
+                workflow.request_resubmit(
                     request=collab, by=request.user, comment=_("Updated request.")
                 )
-        except services.TransitionError as error:
+        except workflow.TransitionError as error:
             # Someone else moved the request meanwhile: keep the typed text, say why.
             form.add_error(None, str(error))
         else:
@@ -344,7 +332,7 @@ def suggested_pairs(request):
     return render(
         request,
         "collaborations/suggested_pairs.html",
-        {"matches": services.suggested_pairs()},
+        {"matches": match_queries.suggested_pairs()},
     )
 
 

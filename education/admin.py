@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ion_portal.admin_publishing import PublishableAdminMixin
+
 from .models import CONTENT_LANGUAGES, Event, NewsItem, Resource, ResourceVariant
 
 
@@ -33,14 +35,14 @@ class ScheduleStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(admin.ModelAdmin):
-    """Shared: a visibility column, a filter for scheduled items and a preview link for staff."""
+class PublishableAdmin(PublishableAdminMixin, admin.ModelAdmin):
+    """Education's: a visibility column, a filter for scheduled items and a preview link for staff
+    (publish/unpublish actions from the core mixin)."""
 
     list_filter = (ScheduleStateFilter, "status")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     search_fields = ("title", "summary")
-    actions = ("publish_now",)
 
     @admin.display(description=_("visibility"))
     def visibility(self, obj):
@@ -61,11 +63,6 @@ class PublishableAdmin(admin.ModelAdmin):
             obj.get_absolute_url(),
             _("Open the page") if obj.is_published else _("Preview (staff only)"),
         )
-
-    @admin.action(description=_("Publish the selected items now"))
-    def publish_now(self, request, queryset):
-        updated = queryset.update(status="published", published_at=timezone.now())
-        self.message_user(request, _("%(count)d item(s) published.") % {"count": updated})
 
 
 @admin.register(NewsItem)

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ion_portal.models import CancerType
+from ion_portal.filters import CancerTypeFilter
 
 from .models import CONTENT_LANGUAGES, Audience, Event, NewsItem, Resource
 
@@ -66,13 +66,7 @@ class ResourceFilter(django_filters.FilterSet):
     topic = django_filters.ChoiceFilter(
         label=_("Topic"), choices=Resource.Topic.choices, empty_label=_("Any topic")
     )
-    cancer_type = django_filters.ModelChoiceFilter(
-        field_name="cancer_types",
-        to_field_name="slug",
-        label=_("Cancer type"),
-        queryset=CancerType.objects.all(),
-        empty_label=_("Any cancer type"),
-    )
+    cancer_type = CancerTypeFilter(field_name="cancer_types", empty_label=_("Any cancer type"))
     language = django_filters.ChoiceFilter(
         field_name="variants__language",
         label=_("Language of the material"),

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ion_portal.api_base import PageField, resource_url_field
+
 from .models import Event, NewsItem, Resource, ResourceVariant
 
 
 class NewsItemSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = resource_url_field("news-detail")
+    page = PageField()
     author = serializers.SerializerMethodField()
 
     class Meta:
@@ -24,10 +27,8 @@ class NewsItemSerializer(serializers.ModelSerializer):
             "published_at",
             "updated_at",
             "url",
+            "page",
         ]
-
-    def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
     def get_author(self, obj) -> str | None:
         return obj.author.display_name if obj.author else None
@@ -35,7 +36,8 @@ class NewsItemSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     uid = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField()
+    url = resource_url_field("events-detail")
+    page = PageField()
     ics_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -62,6 +64,7 @@ class EventSerializer(serializers.ModelSerializer):
             "published_at",
             "updated_at",
             "url",
+            "page",
             "ics_url",
         ]
 
@@ -69,9 +72,6 @@ class EventSerializer(serializers.ModelSerializer):
         from .calendar import event_uid
 
         return event_uid(obj)
-
-    def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
     def get_ics_url(self, obj) -> str:
         from django.urls import reverse
@@ -82,20 +82,22 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class ResourceVariantSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    # The file itself (or the external page it lives on): neither an API resource nor a portal page.
+    download = serializers.SerializerMethodField()
 
     class Meta:
         model = ResourceVariant
-        fields = ["language", "title", "content_type", "size", "url"]
+        fields = ["language", "title", "content_type", "size", "download"]
 
-    def get_url(self, obj) -> str:
+    def get_download(self, obj) -> str:
         return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
 class ResourceSerializer(serializers.ModelSerializer):
     cancer_types = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     variants = ResourceVariantSerializer(many=True, read_only=True)
-    url = serializers.SerializerMethodField()
+    url = resource_url_field("resources-detail")
+    page = PageField()
 
     class Meta:
         model = Resource
@@ -113,7 +115,5 @@ class ResourceSerializer(serializers.ModelSerializer):
             "published_at",
             "updated_at",
             "url",
+            "page",
         ]
-
-    def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())

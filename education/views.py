@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from ion_portal.listing import FilteredListMixin
+
 from . import calendar
 from .filters import EventFilter, NewsFilter, ResourceFilter
 from .models import Event, NewsItem, Resource, ResourceVariant
@@ -31,33 +33,6 @@ FEED_CACHE_SECONDS = 3600
 
 def _base_url(request) -> str:
     return f"{request.scheme}://{request.get_host()}"
-
-
-class FilteredListMixin:
-    """A ListView whose rows pass through the list's FilterSet (the same one the API uses)."""
-
-    filterset_class = None
-    paginate_by = PAGE_SIZE
-
-    def base_queryset(self):
-        raise NotImplementedError
-
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=self.base_queryset()
-        )
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return self.base_queryset().none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        context["filter"] = self.filterset
-        context["query_string"] = params.urlencode()
-        context["is_filtered"] = any(value for value in params.values())
-        return context
 
 
 class StaffPreviewMixin:
@@ -83,6 +58,7 @@ class StaffPreviewMixin:
 
 
 class NewsListView(FilteredListMixin, ListView):
+    paginate_by = PAGE_SIZE
     template_name = "education/newsitem_list.html"
     filterset_class = NewsFilter
 
@@ -98,6 +74,7 @@ class NewsDetailView(StaffPreviewMixin, DetailView):
 class EventListView(FilteredListMixin, ListView):
     """The agenda: upcoming events, or the archive of past ones."""
 
+    paginate_by = PAGE_SIZE
     template_name = "education/event_list.html"
     filterset_class = EventFilter
     archive = False
@@ -172,6 +149,7 @@ def events_feed_ics(request) -> HttpResponse:
 
 
 class ResourceListView(FilteredListMixin, ListView):
+    paginate_by = PAGE_SIZE
     template_name = "education/resource_list.html"
     filterset_class = ResourceFilter
 

@@ -14,6 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework import viewsets
 from rest_framework.routers import SimpleRouter
 
+from ion_portal.api_base import SlugLookupMixin
 from ion_portal.api_errors import api_not_found
 from ion_portal.models import CancerType
 from ion_portal.serializers import CancerTypeSerializer
@@ -24,12 +25,10 @@ from ion_portal.sitemaps import DOMAIN_APPS
     list=extend_schema(summary="List the cancer-type vocabulary", tags=["vocabularies"]),
     retrieve=extend_schema(summary="One cancer type by slug", tags=["vocabularies"]),
 )
-class CancerTypeViewSet(viewsets.ReadOnlyModelViewSet):
+class CancerTypeViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     """The tumour-type vocabulary used to tag trials, collections and resources."""
 
     serializer_class = CancerTypeSerializer
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     # One query per page (+1 count): the parent's slug comes along in the same SELECT.
     queryset = CancerType.objects.select_related("parent").order_by("name", "pk")
 

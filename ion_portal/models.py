@@ -244,6 +244,19 @@ class CancerTypeQuerySet(models.QuerySet):
         """Top-level tumour types (no parent)."""
         return self.filter(parent__isnull=True)
 
+    def with_descendants(self):
+        """These types and every narrower one: the one meaning of `?cancer_type=` in every app
+        (Lung cancer finds NSCLC trials, collections and resources)."""
+        # The vocabulary is a few hundred rows: one query for the tree beats a recursive CTE that
+        # SQLite and PostgreSQL spell alike only with raw SQL.
+        parents = dict(CancerType.objects.values_list("pk", "parent_id"))
+        found = set(self.values_list("pk", flat=True))
+        frontier = set(found)
+        while frontier:
+            frontier = {pk for pk, parent in parents.items() if parent in frontier} - found
+            found |= frontier
+        return CancerType.objects.filter(pk__in=found)
+
 
 class CancerType(models.Model):
     """Controlled vocabulary of tumour types, hierarchical (Lung cancer > NSCLC)."""

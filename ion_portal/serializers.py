@@ -14,10 +14,13 @@ class CancerTypeSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     icd10 = serializers.SerializerMethodField()
     synonyms = serializers.SerializerMethodField()
+    url = serializers.HyperlinkedIdentityField(
+        view_name="cancertype-detail", lookup_field="slug", help_text="This object in the API."
+    )
 
     class Meta:
         model = CancerType
-        fields = ["slug", "name", "parent", "icd10", "synonyms"]
+        fields = ["url", "slug", "name", "parent", "icd10", "synonyms"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_icd10(self, obj) -> list[str]:

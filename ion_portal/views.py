@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,6 +22,7 @@ from django.views.i18n import set_language as django_set_language
 
 from ion_portal.forms import ContactForm
 from ion_portal.home import home_blocks
+from ion_portal.mail import mail_send
 from ion_portal.models import ContactMessage, Person
 
 logger = logging.getLogger(__name__)
@@ -80,12 +80,12 @@ def contact(request: HttpRequest) -> HttpResponse:
             name=data["name"], email=data["email"], subject=data["subject"], message=data["message"]
         )
         try:
-            send_mail(
+            # Sent now, not queued: the visitor is told at once when the e-mail could not go out.
+            mail_send(
                 subject=f"[ION Portal contact] {data['subject']}",
-                message=f"{data['name']} <{data['email']}> wrote:\n\n{data['message']}",
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[settings.CONTACT_EMAIL],
-                fail_silently=False,
+                body=f"{data['name']} <{data['email']}> wrote:\n\n{data['message']}",
+                to=[settings.CONTACT_EMAIL],
+                reply_to=[data["email"]],
             )
         except OSError:
             logger.exception("Contact e-mail could not be sent")

@@ -1,11 +1,10 @@
 """Admin of the toxicity app: curators edit guidelines (with history), the task force, the rota and consults."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from ion_portal.admin_publishing import PublishableAdminMixin
 from toxicity.models import (
     ConsultRequest,
     CtcaeTerm,
@@ -85,7 +84,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Toxicity)
-class ToxicityAdmin(SimpleHistoryAdmin):
+class ToxicityAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "organ_system",
@@ -107,7 +106,9 @@ class ToxicityAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["reviewer"]
     date_hierarchy = "reviewed_on"
     inlines = [RecommendationInline]
-    actions = ["publish"]
+    # Publishing runs full_clean(): a guideline needs a reviewer and a review date first.
+    publish_requires_clean = True
+    publish_refused_message = _("Not published, a reviewer and review date are needed first: %s")
     fieldsets = [
         (None, {"fields": ["name", "slug", "organ_system", "summary", "grading_scheme"]}),
         (_("Search"), {"fields": ["aliases", "symptoms", "ctcae_term", "meddra_code"]}),
@@ -145,33 +146,6 @@ class ToxicityAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
-
-    @admin.action(description=_("Publish the selected guidelines (reviewed ones only)"))
-    def publish(self, request, queryset):
-        published, refused = 0, []
-        for toxicity in queryset:
-            toxicity.status = Toxicity.Status.PUBLISHED
-            try:
-                toxicity.full_clean()
-            except ValidationError:
-                refused.append(toxicity.name)
-                continue
-            toxicity.save()
-            published += 1
-        if published:
-            self.message_user(
-                request,
-                ngettext("%d guideline published.", "%d guidelines published.", published)
-                % published,
-                messages.SUCCESS,
-            )
-        if refused:
-            self.message_user(
-                request,
-                _("Not published, a reviewer and review date are needed first: %s")
-                % ", ".join(refused),
-                messages.ERROR,
-            )
 
 
 @admin.register(CtcaeTerm)

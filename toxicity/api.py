@@ -5,27 +5,24 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from rest_framework import viewsets
 
+from ion_portal.api_base import SlugLookupMixin
 from toxicity.models import OrganSystem, Toxicity
 from toxicity.serializers import OrganSystemSerializer, ToxicitySerializer
 
 
-class ToxicityViewSet(viewsets.ReadOnlyModelViewSet):
+class ToxicityViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Published irAE guidelines with their grade definitions and per-grade recommendations."""
 
     serializer_class = ToxicitySerializer
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         return Toxicity.objects.published().with_guideline()
 
 
-class OrganSystemViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganSystemViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Organ systems that have at least one published guideline."""
 
     serializer_class = OrganSystemSerializer
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         published = Toxicity.objects.published().values("pk")

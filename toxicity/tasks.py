@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from ion_portal.mail import mail_send
 
 
 @task
@@ -31,12 +32,11 @@ def notify_on_call(consult_id: int) -> str:
         "",
         settings.SITE_URL + reverse("admin:toxicity_consultrequest_change", args=[consult.pk]),
     ]
-    send_mail(
+    mail_send(
         subject=_("[ION task force] %(urgency)s consult: %(specialty)s")
         % {"urgency": consult.get_urgency_display(), "specialty": consult.get_specialty_display()},
-        message="\n".join(lines),
-        from_email=None,
-        recipient_list=[recipient],
+        body="\n".join(lines),
+        to=[recipient],
     )
     consult_mark_notified(consult=consult, member=member)
     return recipient

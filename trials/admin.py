@@ -8,11 +8,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+
+from ion_portal.admin_publishing import PublishableAdminMixin
 
 from .forms import ImportUploadForm
 from .models import (
@@ -105,7 +106,7 @@ class HasSiteFilter(admin.SimpleListFilter):
 
 
 @admin.register(Trial)
-class TrialAdmin(SimpleHistoryAdmin):
+class TrialAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
     form = TrialAdminForm
     list_display = [
         "nct_id",
@@ -175,33 +176,6 @@ class TrialAdmin(SimpleHistoryAdmin):
         if len(text) > 200_000:
             text = text[:200_000] + "\n…"
         return format_html('<pre class="trial-raw-record">{}</pre>', text)
-
-    @admin.action(description=_("Publish selected trials"))
-    def publish(self, request, queryset):
-        count = 0
-        for trial in queryset.exclude(status=Trial.Status.PUBLISHED):
-            trial.status = Trial.Status.PUBLISHED
-            trial.published_at = trial.published_at or timezone.now()
-            trial.save()  # save() (not update()) so the change history records it
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%d trial published.", "%d trials published.", count) % count,
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Unpublish selected trials"))
-    def unpublish(self, request, queryset):
-        count = 0
-        for trial in queryset.filter(status=Trial.Status.PUBLISHED):
-            trial.status = Trial.Status.DRAFT
-            trial.save()
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%d trial unpublished.", "%d trials unpublished.", count) % count,
-            messages.SUCCESS,
-        )
 
     @admin.action(description=_("Refresh from ClinicalTrials.gov"))
     def refresh_from_ctgov(self, request, queryset):

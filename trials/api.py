@@ -20,6 +20,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import renderers, viewsets
 from rest_framework.response import Response
 
+from ion_portal.api_base import SlugLookupMixin
 from ion_portal.api_errors import InvalidParameter
 from ion_portal.models import CancerType, Unit
 
@@ -126,7 +127,10 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "immunotherapy_class",
         {"type": "array", "items": {"type": "string", "enum": list(ImmunotherapyClass.values)}},
-        description="Immunotherapy classes of the compounds tested.",
+        description=(
+            "Immunotherapy classes of the compounds tested. Deprecated: old spellings (anti_pd1, "
+            "antipd1, car_t, ...) are read as the code they stand for, for one release only."
+        ),
         explode=True,
     ),
     OpenApiParameter(
@@ -226,12 +230,10 @@ class TrialViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(retrieve=extend_schema(summary="One drug by slug", tags=["vocabularies"]))
-class DrugViewSet(viewsets.ReadOnlyModelViewSet):
+class DrugViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     """The drug vocabulary: INN, brand and code names, immunotherapy class."""
 
     serializer_class = DrugSerializer
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     # Two queries per page (COUNT + SELECT): synonyms are a text column, not a relation.
     queryset = Drug.objects.order_by("name", "pk")
     filterset_class = None

@@ -7,7 +7,8 @@ Query parameters (all optional; repeat a parameter or separate values with comma
   (`RECRUITING`, …) or `all`. The HTML page defaults to `open`; the FilterSet itself applies no default.
 - `phase`: API v2 phase codes (`EARLY_PHASE1`, `PHASE1`, … `NA`); a Phase 1/2 trial matches both.
 - `cancer_type`: CancerType slugs (a broader type also finds its narrower types: they are linked on import).
-- `drug`: Drug slugs. `immunotherapy_class`: ImmunotherapyClass values. `site`: network Unit slugs.
+- `drug`: Drug slugs. `immunotherapy_class`: ImmunotherapyClass values (old spellings such as
+  `anti_pd1` are read as their code for one release: deprecated). `site`: network Unit slugs.
 - `age`: a patient's age in whole years (trials without an age limit are kept).
 - `sex`: `FEMALE` or `MALE` (trials open to all, or with sex unknown, are kept).
 - `updated_since`: ISO date or date-time; trials changed in the portal at or after it.
@@ -29,6 +30,7 @@ from django.db.models import Count, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ion_portal.filters import canonical_class_codes
 from ion_portal.models import CancerType, Unit
 
 from .models import (
@@ -54,10 +56,12 @@ class CodeListField(forms.Field):
 
     widget = forms.SelectMultiple
 
-    def __init__(self, *, allowed, **kwargs):
+    def __init__(self, *, allowed, canonical=None, **kwargs):
         self.allowed = (
             allowed  # a callable, so model-backed lists are only read when a value is given
         )
+        # Maps an accepted old spelling to its code (see ion_portal/filters.py); None keeps values as given.
+        self.canonical = canonical
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
@@ -69,6 +73,8 @@ class CodeListField(forms.Field):
         codes = []
         for item in value:
             codes.extend(part.strip() for part in str(item).split(",") if part.strip())
+        if self.canonical:
+            codes = self.canonical(codes)
         return list(dict.fromkeys(codes))
 
     def validate(self, value):
@@ -134,6 +140,7 @@ class TrialFilter(django_filters.FilterSet):
         method="filter_immunotherapy_class",
         label=_("Immunotherapy class"),
         allowed=lambda: ImmunotherapyClass.values,
+        canonical=canonical_class_codes,
     )
     site = CodeListFilter(method="filter_site", label=_("Network site"), allowed=_slugs(Unit))
     age = django_filters.NumberFilter(
@@ -182,8 +189,10 @@ class TrialFilter(django_filters.FilterSet):
     def filter_cancer_type(self, queryset, name, value):
         if not value:
             return queryset
-        # A sub-select, not a join: a trial linked to two selected types must appear once.
-        links = Trial.cancer_types.through.objects.filter(cancertype__slug__in=value)
+        # A sub-select, not a join: a trial linked to two selected types must appear once. With
+        # descendants, the one meaning of cancer_type in every app (ion_portal/filters.py).
+        types = CancerType.objects.filter(slug__in=value).with_descendants()
+        links = Trial.cancer_types.through.objects.filter(cancertype__in=types)
         return queryset.filter(pk__in=links.values("trial_id"))
 
     def filter_drug(self, queryset, name, value):

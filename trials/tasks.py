@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.tasks import task
 from django.template.loader import render_to_string
+
+from ion_portal.mail import mail_send
 
 from .models import Trial, TrialSite
 from .services import import_nct_ids
@@ -27,13 +27,12 @@ def send_referral(*, site_id: int, referrer_id: int, patient_age: int | None, me
             "message": message,
         },
     )
-    EmailMessage(
+    mail_send(
         subject=f"[ION] Referral for {site.trial.nct_id}: {site.trial.brief_title[:80]}",
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[site.referral_address],
         reply_to=[referrer.email],
-    ).send()
+    )
     return site.referral_address
 
 

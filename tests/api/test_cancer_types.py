@@ -17,6 +17,7 @@ def test_cancer_type_list_has_parent_slug_codes_and_synonyms(client):
     response = client.get("/api/v1/cancer-types/zz-nsclc/")
     assert response.status_code == 200
     assert response.json() == {
+        "url": "http://testserver/api/v1/cancer-types/zz-nsclc/",
         "slug": "zz-nsclc",
         "name": "ZZ NSCLC",
         "parent": "zz-lung",

@@ -33,7 +33,7 @@ def test_member_saves_the_current_filter_as_an_alert(client, member):
     response = client.post(
         reverse("collaborations:alert_create", args=["collections"]),
         {
-            "query": "sample_type=pbmc&cancer_type=melanoma&therapy_class=anti_pd1&page=2",
+            "query": "sample_type=pbmc&cancer_type=melanoma&therapy_class=anti-pd-1&page=2",
             "frequency": "daily",
             "name": "PBMC melanoma anti-PD-1",
         },
@@ -45,7 +45,7 @@ def test_member_saves_the_current_filter_as_an_alert(client, member):
     assert search.query == {
         "sample_type": ["pbmc"],
         "cancer_type": ["melanoma"],
-        "therapy_class": ["anti_pd1"],
+        "therapy_class": ["anti-pd-1"],
     }
 
 
@@ -69,32 +69,32 @@ def test_weekly_digest_lists_new_matches_and_unsubscribes_with_a_signed_link(
     client, member, clinic, mailoutbox
 ):
     with time_machine.travel(START, tick=False) as traveller:
-        make_collection(clinic, slug="old", name="Old melanoma PBMC", therapy_classes=["anti_pd1"])
+        make_collection(clinic, slug="old", name="Old melanoma PBMC", therapy_classes=["anti-pd-1"])
         search = services.saved_search_create(
             user=member,
             kind="collections",
             query={
                 "sample_type": ["pbmc"],
                 "cancer_type": ["skin-cancer"],  # broader type: melanoma collections match
-                "therapy_class": ["anti_pd1"],
+                "therapy_class": ["anti-pd-1"],
             },
             frequency="weekly",
         )
         traveller.shift(timedelta(days=2))
-        make_collection(clinic, slug="new", name="New melanoma PBMC", therapy_classes=["anti_pd1"])
+        make_collection(clinic, slug="new", name="New melanoma PBMC", therapy_classes=["anti-pd-1"])
         make_collection(
             clinic,
             slug="other",
             name="New lung serum",
             sample_types=["serum"],
             cancer_types=["non-small-cell-lung-cancer"],
-            therapy_classes=["anti_pd1"],
+            therapy_classes=["anti-pd-1"],
         )
         make_collection(
             clinic,
             slug="draft",
             name="Draft melanoma PBMC",
-            therapy_classes=["anti_pd1"],
+            therapy_classes=["anti-pd-1"],
             published=False,
         )
 
@@ -125,7 +125,7 @@ def test_weekly_digest_lists_new_matches_and_unsubscribes_with_a_signed_link(
 
         traveller.shift(timedelta(days=1))
         make_collection(
-            clinic, slug="newer", name="Newer melanoma PBMC", therapy_classes=["anti_pd1"]
+            clinic, slug="newer", name="Newer melanoma PBMC", therapy_classes=["anti-pd-1"]
         )
         traveller.shift(timedelta(days=7))
         _quiet("send_collaboration_alerts")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collaborations import services
+from collaborations import match_queries, workflow
 from collaborations.matching import CANCER_FAMILY, CANCER_RELATED, NEUTRAL, WEIGHTS
 from collaborations.models import SampleType
 from tests.collaborations.conftest import make_collection, make_platform
@@ -23,7 +23,7 @@ def test_hand_checked_score_of_a_close_pair(lab, clinic):
         lab,
         cancer_types=["melanoma"],
         timepoints=["baseline", "on-treatment"],
-        therapy_classes=["anti_pd1"],
+        therapy_classes=["anti-pd-1"],
         data_types=["clinical-outcome"],
     )
     collection = make_collection(
@@ -31,10 +31,10 @@ def test_hand_checked_score_of_a_close_pair(lab, clinic):
         sample_types=["pbmc"],
         cancer_types=["melanoma"],
         timepoints=["baseline"],
-        therapy_classes=["anti_pd1", "anti_ctla4"],
+        therapy_classes=["anti-pd-1", "anti-ctla-4"],
         data_types=["clinical-outcome"],
     )
-    match = services.match_pair(platform=platform, collection=collection)
+    match = match_queries.match_pair(platform=platform, collection=collection)
     assert not match.excluded
     assert match.parts == {
         "sample_types": 1.0,
@@ -52,7 +52,7 @@ def test_hand_checked_score_with_one_unsuited_technique_and_neutral_parts(lab, c
     # The platform states no other preference: every other part is neutral (0.5). Score 0.5.
     platform = make_platform(lab, techniques=["multiplex-ihc", "flow-cytometry"])
     collection = make_collection(clinic, sample_types=["ffpe-tissue"])
-    match = services.match_pair(platform=platform, collection=collection)
+    match = match_queries.match_pair(platform=platform, collection=collection)
     assert match.parts["sample_types"] == pytest.approx(0.5)
     assert match.parts["cancer_types"] == NEUTRAL
     assert match.score == pytest.approx(0.5)
@@ -65,7 +65,7 @@ def test_possible_weight_counts_half(lab, clinic):
     # Multiplex IHC on fresh-frozen tissue is "possible" (0.5) in the compatibility table.
     platform = make_platform(lab, techniques=["multiplex-ihc"])
     collection = make_collection(clinic, sample_types=["fresh-frozen-tissue"])
-    assert services.match_pair(platform=platform, collection=collection).parts[
+    assert match_queries.match_pair(platform=platform, collection=collection).parts[
         "sample_types"
     ] == pytest.approx(0.5)
 
@@ -84,7 +84,7 @@ def test_possible_weight_counts_half(lab, clinic):
 def test_cancer_type_credit_follows_the_hierarchy(lab, clinic, focus, collection_type, credit):
     platform = make_platform(lab, cancer_types=[focus])
     collection = make_collection(clinic, cancer_types=[collection_type])
-    match = services.match_pair(platform=platform, collection=collection)
+    match = match_queries.match_pair(platform=platform, collection=collection)
     assert match.parts["cancer_types"] == pytest.approx(credit)
 
 
@@ -105,9 +105,9 @@ def test_adding_a_sample_type_never_lowers_a_score(lab, clinic, techniques, star
         collection = make_collection(
             clinic, slug=f"c-{sample_type.slug}", sample_types=start, timepoints=["baseline"]
         )
-        before = services.match_pair(platform=platform, collection=collection).score
+        before = match_queries.match_pair(platform=platform, collection=collection).score
         collection.sample_types.add(sample_type)
-        after = services.match_pair(platform=platform, collection=collection).score
+        after = match_queries.match_pair(platform=platform, collection=collection).score
         assert after >= before, f"adding {sample_type} lowered {before} to {after}"
         collection.delete()
 
@@ -115,15 +115,15 @@ def test_adding_a_sample_type_never_lowers_a_score(lab, clinic, techniques, star
 def test_adding_a_compatible_sample_type_raises_a_partial_score(lab, clinic):
     platform = make_platform(lab, techniques=["multiplex-ihc", "flow-cytometry"])
     collection = make_collection(clinic, sample_types=["ffpe-tissue"])
-    before = services.match_pair(platform=platform, collection=collection).score
+    before = match_queries.match_pair(platform=platform, collection=collection).score
     collection.sample_types.add(SampleType.objects.get(slug="pbmc"))
-    assert services.match_pair(platform=platform, collection=collection).score > before
+    assert match_queries.match_pair(platform=platform, collection=collection).score > before
 
 
 def test_pair_is_excluded_when_an_access_condition_cannot_be_met(lab, clinic):
     platform = make_platform(lab, not_met=["joint-project"], cancer_types=["melanoma"])
     collection = make_collection(clinic, access=["joint-project", "ethics-approval"])
-    match = services.match_pair(platform=platform, collection=collection)
+    match = match_queries.match_pair(platform=platform, collection=collection)
     assert match.excluded
     assert match.score == 0
     assert match.exclusion_reasons == [
@@ -135,7 +135,7 @@ def test_pair_is_excluded_when_an_access_condition_cannot_be_met(lab, clinic):
 def test_pair_is_excluded_without_any_compatible_sample(lab, clinic):
     platform = make_platform(lab, techniques=["microbiome"])
     collection = make_collection(clinic, sample_types=["ffpe-tissue", "pbmc"])
-    match = services.match_pair(platform=platform, collection=collection)
+    match = match_queries.match_pair(platform=platform, collection=collection)
     assert match.excluded
     assert "none of the collection's sample types" in match.exclusion_reasons[0]
 
@@ -144,7 +144,7 @@ def test_accepted_sample_types_restrict_the_compatibility_table(lab, clinic):
     # Flow cytometry could take fresh tissue, but this platform only accepts PBMC.
     platform = make_platform(lab, techniques=["flow-cytometry"], sample_types=["pbmc"])
     collection = make_collection(clinic, sample_types=["fresh-tissue"])
-    assert services.match_pair(platform=platform, collection=collection).excluded
+    assert match_queries.match_pair(platform=platform, collection=collection).excluded
 
 
 def test_excluded_pairs_are_never_shown(client, lab, clinic):
@@ -152,10 +152,10 @@ def test_excluded_pairs_are_never_shown(client, lab, clinic):
     blocked = make_collection(clinic, slug="blocked", name="Blocked cohort", access=["eu-only"])
     allowed = make_collection(clinic, slug="allowed", name="Allowed cohort")
 
-    shown = [m.collection.pk for m in services.matches_for_platform(platform=platform)]
+    shown = [m.collection.pk for m in match_queries.matches_for_platform(platform=platform)]
     assert shown == [allowed.pk]
-    assert services.matches_for_collection(collection=blocked) == []
-    assert all(m.collection.pk != blocked.pk for m in services.suggested_pairs())
+    assert match_queries.matches_for_collection(collection=blocked) == []
+    assert all(m.collection.pk != blocked.pk for m in match_queries.suggested_pairs())
 
     page = client.get(platform.get_absolute_url()).content.decode()
     assert "Allowed cohort" in page and "Blocked cohort" not in page
@@ -168,7 +168,7 @@ def test_reasons_name_the_matching_and_missing_parts(lab, clinic):
         lab,
         cancer_types=["melanoma"],
         timepoints=["baseline", "on-treatment"],
-        therapy_classes=["anti_pd1", "car_t"],
+        therapy_classes=["anti-pd-1", "car-t"],
         data_types=["clinical-outcome", "imaging"],
     )
     collection = make_collection(
@@ -176,12 +176,12 @@ def test_reasons_name_the_matching_and_missing_parts(lab, clinic):
         sample_types=["pbmc", "serum"],
         cancer_types=["melanoma"],
         timepoints=["baseline"],
-        therapy_classes=["anti_pd1"],
+        therapy_classes=["anti-pd-1"],
         data_types=["clinical-outcome"],
     )
     reasons = {
         r.part: r.text
-        for r in services.match_pair(platform=platform, collection=collection).reasons
+        for r in match_queries.match_pair(platform=platform, collection=collection).reasons
     }
     assert reasons["sample_types"] == (
         "Sample types that fit: PBMC (viable) for Mass cytometry (CyTOF)."
@@ -198,7 +198,7 @@ def test_reasons_name_the_matching_and_missing_parts(lab, clinic):
 def test_related_cancer_reason_says_partial_credit(lab, clinic):
     platform = make_platform(lab, cancer_types=["lung-cancer"])
     collection = make_collection(clinic, cancer_types=["non-small-cell-lung-cancer"])
-    text = services.match_pair(platform=platform, collection=collection).reasons[1].text
+    text = match_queries.match_pair(platform=platform, collection=collection).reasons[1].text
     assert "Non-small cell lung cancer" in text and "Lung cancer" in text
     assert "partial credit" in text
 
@@ -207,32 +207,32 @@ def test_ranking_is_deterministic_with_ties_broken_by_name(lab, clinic):
     platform = make_platform(lab)
     for slug, name in [("b", "Beta cohort"), ("a", "Alpha cohort"), ("c", "Gamma cohort")]:
         make_collection(clinic, slug=slug, name=name)
-    first = [m.collection.name for m in services.matches_for_platform(platform=platform)]
-    second = [m.collection.name for m in services.matches_for_platform(platform=platform)]
+    first = [m.collection.name for m in match_queries.matches_for_platform(platform=platform)]
+    second = [m.collection.name for m in match_queries.matches_for_platform(platform=platform)]
     assert first == second == ["Alpha cohort", "Beta cohort", "Gamma cohort"]
 
 
 def test_drafts_are_never_matched(lab, clinic):
     platform = make_platform(lab)
     make_collection(clinic, slug="draft", published=False)
-    assert services.matches_for_platform(platform=platform) == []
+    assert match_queries.matches_for_platform(platform=platform) == []
     draft_platform = make_platform(lab, slug="draft-platform", published=False)
     collection = make_collection(clinic, slug="live")
-    assert [m.platform.pk for m in services.matches_for_collection(collection=collection)] == [
+    assert [m.platform.pk for m in match_queries.matches_for_collection(collection=collection)] == [
         platform.pk
     ]
     assert draft_platform.pk not in [
-        m.platform.pk for m in services.matches_for_collection(collection=collection)
+        m.platform.pk for m in match_queries.matches_for_collection(collection=collection)
     ]
 
 
 def test_suggested_pairs_leave_out_units_already_in_contact(lab, clinic, member, provider):
     platform = make_platform(lab)
     collection = make_collection(clinic)
-    assert [(m.platform.pk, m.collection.pk) for m in services.suggested_pairs()] == [
+    assert [(m.platform.pk, m.collection.pk) for m in match_queries.suggested_pairs()] == [
         (platform.pk, collection.pk)
     ]
-    services.request_create(
+    workflow.request_create(
         requester=provider,  # a lab member asks the clinic for its samples: now in contact
         collections=[collection],
         title="PBMC for CyTOF",
@@ -243,7 +243,7 @@ def test_suggested_pairs_leave_out_units_already_in_contact(lab, clinic, member,
         discuss_coauthorship=True,
         report_back=True,
     )
-    assert services.suggested_pairs() == []
+    assert match_queries.suggested_pairs() == []
 
 
 def _reference_score(p, c):
@@ -278,7 +278,7 @@ def test_engine_agrees_with_the_plain_rule_on_random_profiles():
 
     from collaborations.matching import CollectionProfile, PlatformProfile, score_pair
 
-    vocabulary = services.matching_vocabulary()
+    vocabulary = match_queries.matching_vocabulary()
     rng = random.Random(7)  # noqa: S311 - reproducible test data
     therapies = list(vocabulary.therapy_classes)
 

@@ -60,7 +60,16 @@ def test_public_pages_never_show_contacts_or_exact_counts(client, user, director
     page = client.get(collection.get_absolute_url()).content.decode()
     assert "100 to 1,000 donors" in page
     api = client.get(f"/api/v1/collections/{collection.slug}/").json()
-    assert api["size_band"] == "100 to 1,000 donors"
+    # The band is a code with its label beside it; the code is the same in every language.
+    assert api["size_band"] == 2
+    assert api["size_band_label"] == "100 to 1,000 donors"
+    dutch = client.get(
+        f"/api/v1/collections/{collection.slug}/", headers={"accept-language": "nl"}
+    ).json()
+    assert dutch["size_band"] == 2
+    # `url` is the API resource, `page` the web page, as in every app's API.
+    assert api["url"] == f"http://testserver/api/v1/collections/{collection.slug}/"
+    assert api["page"] == f"http://testserver{collection.get_absolute_url()}"
     assert not {"contact", "donor_count", "email"} & set(api)
 
 
@@ -106,7 +115,7 @@ def test_collection_filters_follow_the_cancer_hierarchy_and_techniques(client, c
         name="NSCLC tissue",
         sample_types=["ffpe-tissue"],
         cancer_types=["non-small-cell-lung-cancer"],
-        therapy_classes=["anti_pd1"],
+        therapy_classes=["anti-pd-1"],
     )
     make_collection(
         clinic,
@@ -114,7 +123,7 @@ def test_collection_filters_follow_the_cancer_hierarchy_and_techniques(client, c
         name="Melanoma blood",
         sample_types=["pbmc"],
         cancer_types=["melanoma"],
-        therapy_classes=["anti_ctla4"],
+        therapy_classes=["anti-ctla-4"],
     )
 
     def names(query):
@@ -123,11 +132,25 @@ def test_collection_filters_follow_the_cancer_hierarchy_and_techniques(client, c
     assert names("cancer_type=lung-cancer") == ["NSCLC tissue"]
     assert names("technique=multiplex-ihc") == ["NSCLC tissue"]
     assert names("technique=mass-cytometry") == ["Melanoma blood"]
-    assert names("therapy_class=anti_ctla4") == ["Melanoma blood"]
+    assert names("therapy_class=anti-ctla-4") == ["Melanoma blood"]
     assert names("sample_type=pbmc&sample_type=ffpe-tissue") == ["Melanoma blood", "NSCLC tissue"]
     assert names("q=tissue") == ["NSCLC tissue"]
     page = client.get(reverse("collaborations:collection_list") + "?cancer_type=lung-cancer")
     assert "NSCLC tissue" in page.content.decode() and "Melanoma blood" not in page.content.decode()
+
+
+def test_bad_page_filter_says_so_and_shows_the_whole_directory(client, clinic):
+    # The one rule of ion_portal.listing, as on the education pages: say which filter, list everything.
+    make_collection(clinic, slug="nsclc", name="NSCLC tissue", cancer_types=["lung-cancer"])
+    make_collection(clinic, slug="mel", name="Melanoma blood", cancer_types=["melanoma"])
+    response = client.get(
+        reverse("collaborations:collection_list"), {"technique": "telepathy", "q": "Melanoma"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Some filters were not understood, so the whole list is shown" in html
+    assert "Suits technique" in html and "telepathy" in html
+    assert [c.name for c in response.context["object_list"]] == ["Melanoma blood", "NSCLC tissue"]
 
 
 def test_bad_api_filter_is_a_400_with_a_reason(client):
@@ -178,11 +201,11 @@ def test_api_lists_run_a_fixed_number_of_queries(
     client, django_assert_num_queries, lab, clinic, count
 ):
     _many(lab, clinic, count)
-    # count + page (unit joined) + one prefetch per vocabulary list the serializer shows (5);
-    # never one query per row.
+    # count + page (unit joined) + one prefetch per vocabulary list the serializer shows (5),
+    # and for collections one more for the linked trials; never one query per row.
     with django_assert_num_queries(7):
         client.get("/api/v1/platforms/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/api/v1/collections/")
 
 
@@ -190,13 +213,32 @@ def test_nct_ids_are_validated_and_normalised(clinic):
     from django.core.exceptions import ValidationError
 
     collection = make_collection(clinic)
-    collection.linked_nct_ids = "nct01234567, NCT7654"
+    collection.other_nct_ids = "nct01234567, NCT7654"
     with pytest.raises(ValidationError, match="NCT7654"):
         collection.full_clean()
-    collection.linked_nct_ids = "nct01234567\nNCT07654321, NCT01234567"
+    collection.other_nct_ids = "nct01234567\nNCT07654321, NCT01234567"
     collection.full_clean()
     collection.save()
     assert SampleCollection.objects.get().nct_ids == ["NCT01234567", "NCT07654321"]
+
+
+def test_linking_trials_relates_registry_trials_and_keeps_the_others_as_text(clinic):
+    from collaborations.services import collection_link_trials
+    from tests.trials.conftest import make_trial
+
+    in_registry = make_trial("NCT01234567")
+    collection = make_collection(clinic)
+    collection_link_trials(collection=collection, nct_ids="NCT09999999, nct01234567")
+    collection.refresh_from_db()
+    assert list(collection.linked_trials.all()) == [in_registry]
+    assert list(in_registry.sample_collections.all()) == [collection]
+    assert collection.other_nct_ids == "NCT09999999"
+    assert collection.nct_ids == ["NCT01234567", "NCT09999999"]
+    # Once the registry has the other trial, linking again moves it onto the relation.
+    make_trial("NCT09999999")
+    collection_link_trials(collection=collection, nct_ids=collection.nct_ids)
+    collection.refresh_from_db()
+    assert collection.linked_trials.count() == 2 and collection.other_nct_ids == ""
 
 
 def test_size_band_follows_the_exact_count(clinic):
@@ -267,13 +309,13 @@ def test_curators_curate_vocabularies_and_resources_in_admin(client, curator, di
 
 
 def test_linked_trials_open_in_the_registry_when_published(client, clinic):
+    from collaborations.services import collection_link_trials
     from tests.trials.conftest import make_trial
 
     make_trial("NCT01234567", brief_title="Adjuvant nivolumab in melanoma")
     make_trial("NCT07654321", publish=False)
     collection = make_collection(clinic)
-    collection.linked_nct_ids = "NCT01234567, NCT07654321"
-    collection.save()
+    collection_link_trials(collection=collection, nct_ids="NCT01234567, NCT07654321, NCT05550001")
 
     html = client.get(collection.get_absolute_url()).content.decode()
 
@@ -282,3 +324,5 @@ def test_linked_trials_open_in_the_registry_when_published(client, clinic):
     # A draft in the registry is not shown: the link goes to ClinicalTrials.gov instead.
     assert 'href="https://clinicaltrials.gov/study/NCT07654321"' in html
     assert "/trials/NCT07654321/" not in html
+    # A trial the registry does not have links to ClinicalTrials.gov too.
+    assert 'href="https://clinicaltrials.gov/study/NCT05550001"' in html

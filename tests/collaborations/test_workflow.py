@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from collaborations import services
+from collaborations import workflow
 from collaborations.models import CollaborationRequest, RequestItem
 from tests.collaborations.conftest import make_collection, make_platform
 from tests.conftest import make_user
@@ -31,7 +31,7 @@ FORM = {
 
 
 def _create(requester, platform=None, collection=None) -> CollaborationRequest:
-    return services.request_create(
+    return workflow.request_create(
         requester=requester,
         platforms=[platform] if platform else [],
         collections=[collection] if collection else [],
@@ -125,7 +125,7 @@ def test_whole_workflow_relays_mail_and_reveals_the_provider_only_after_the_answ
 
 def test_returned_request_is_edited_and_resubmitted(client, member, curator, platform, mailoutbox):
     request = _create(member, platform=platform)
-    services.request_return(request=request, by=curator, comment="Please add the sample numbers.")
+    workflow.request_return(request=request, by=curator, comment="Please add the sample numbers.")
     assert mailoutbox[-1].to == [member.email]
     assert "Please add the sample numbers." in mailoutbox[-1].body
 
@@ -144,9 +144,9 @@ def test_returned_request_is_edited_and_resubmitted(client, member, curator, pla
 
 def test_decline_and_return_need_a_comment(member, curator, platform):
     request = _create(member, platform=platform)
-    with pytest.raises(services.TransitionError, match="say why"):
-        services.request_decline(request=request, by=curator, comment="  ")
-    services.request_decline(request=request, by=curator, comment="Out of the network's scope.")
+    with pytest.raises(workflow.TransitionError, match="say why"):
+        workflow.request_decline(request=request, by=curator, comment="  ")
+    workflow.request_decline(request=request, by=curator, comment="Out of the network's scope.")
     request.refresh_from_db()
     assert request.state == State.DECLINED
 
@@ -172,14 +172,14 @@ def test_permission_matrix_of_request_actions(state, member, curator, provider, 
         ("provider", provider),
         ("other", other),
     ]:
-        assert set(services.allowed_actions(request=request, user=user)) == ALLOWED[state].get(
+        assert set(workflow.allowed_actions(request=request, user=user)) == ALLOWED[state].get(
             role, set()
         ), (state, role)
     item = request.items.get()
-    can_answer = not services.item_refusal(item=item, user=provider, answer="accepted")
+    can_answer = not workflow.item_refusal(item=item, user=provider, answer="accepted")
     assert can_answer == (state == State.FORWARDED)
     for user in (member, curator, other):
-        assert services.item_refusal(item=item, user=user, answer="accepted")
+        assert workflow.item_refusal(item=item, user=user, answer="accepted")
 
 
 @pytest.mark.parametrize(
@@ -222,20 +222,20 @@ def test_illegal_transitions_are_refused_with_a_reason(client, member, curator, 
     assert response.status_code == 409
     assert "Only a curator may forward this request." in response.content.decode()
 
-    services.request_forward(request=request, by=curator)
+    workflow.request_forward(request=request, by=curator)
     client.force_login(curator)
     response = client.post(reverse("collaborations:request_action", args=[request.pk, "forward"]))
     assert response.status_code == 409
     assert "cannot be forwarded" in response.content.decode()
-    with pytest.raises(services.TransitionError, match="cannot be resubmitted"):
-        services.request_resubmit(request=request, by=member)
+    with pytest.raises(workflow.TransitionError, match="cannot be resubmitted"):
+        workflow.request_resubmit(request=request, by=member)
 
     item = request.items.get()
-    services.item_answer(item=item, by=provider, answer="accepted")
-    with pytest.raises(services.TransitionError, match="Only a forwarded request"):
-        services.item_answer(item=item, by=provider, answer="declined", comment="changed my mind")
-    with pytest.raises(services.TransitionError, match="cannot be closed"):
-        services.request_close(request=request, by=curator)
+    workflow.item_answer(item=item, by=provider, answer="accepted")
+    with pytest.raises(workflow.TransitionError, match="Only a forwarded request"):
+        workflow.item_answer(item=item, by=provider, answer="declined", comment="changed my mind")
+    with pytest.raises(workflow.TransitionError, match="cannot be closed"):
+        workflow.request_close(request=request, by=curator)
     request.refresh_from_db()
     assert request.state == State.CLOSED
     assert RequestItem.objects.get().answer == "accepted"
@@ -245,13 +245,13 @@ def test_provider_cannot_answer_twice_or_decline_without_a_comment(
     member, curator, provider, platform, collection
 ):
     request = _create(member, platform=platform)
-    services.request_forward(request=request, by=curator)
+    workflow.request_forward(request=request, by=curator)
     item = request.items.get()
-    with pytest.raises(services.TransitionError, match="comment"):
-        services.item_answer(item=item, by=provider, answer="declined")
-    services.item_answer(item=item, by=provider, answer="needs_info", comment="How many samples?")
-    with pytest.raises(services.TransitionError, match="already answered"):
-        services.item_answer(item=item, by=provider, answer="needs_info", comment="again")
+    with pytest.raises(workflow.TransitionError, match="comment"):
+        workflow.item_answer(item=item, by=provider, answer="declined")
+    workflow.item_answer(item=item, by=provider, answer="needs_info", comment="How many samples?")
+    with pytest.raises(workflow.TransitionError, match="already answered"):
+        workflow.item_answer(item=item, by=provider, answer="needs_info", comment="again")
     request.refresh_from_db()
     assert request.state == State.FORWARDED  # needs_info is not final
 
@@ -259,7 +259,7 @@ def test_provider_cannot_answer_twice_or_decline_without_a_comment(
 def test_non_members_cannot_send_requests(client, user, platform):
     client.force_login(user)
     assert client.get(reverse("collaborations:request_new")).status_code == 403
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(workflow.TransitionError):
         _create(user, platform=platform)
 
 
@@ -299,19 +299,19 @@ def test_reminders_go_to_whoever_holds_an_idle_request(
         call_command("send_request_reminders", days=7, stdout=open("/dev/null", "w"))  # noqa: SIM115
         assert len(mailoutbox) == 1  # once per idle period, not on every run
 
-        services.request_forward(request=request, by=curator)
+        workflow.request_forward(request=request, by=curator)
         mailoutbox.clear()
         traveller.shift(timedelta(days=8))  # the provider holds it now
-        assert services.request_send_reminders(idle_days=7) == 1
+        assert workflow.request_send_reminders(idle_days=7) == 1
         assert mailoutbox[0].to == ["lena.labhead@lab.example"]
         assert "awaits an answer about Mass cytometry" in mailoutbox[0].body
 
-        services.item_answer(
+        workflow.item_answer(
             item=request.items.get(), by=provider, answer="needs_info", comment="Which panel?"
         )
         mailoutbox.clear()
         traveller.shift(timedelta(days=8))  # the requester owes information
-        assert services.request_send_reminders(idle_days=7) == 1
+        assert workflow.request_send_reminders(idle_days=7) == 1
         assert mailoutbox[0].to == [member.email]
         assert request.events.filter(action="reminded").count() == 3
 
@@ -322,7 +322,7 @@ def test_provider_without_an_address_is_reached_through_the_curators(
     platform = make_platform(lab)  # no contact person
     request = _create(member, platform=platform)
     mailoutbox.clear()
-    services.request_forward(request=request, by=curator)
+    workflow.request_forward(request=request, by=curator)
     assert any(
         m.to == [curator.email] and "Collaboration request about" in m.subject for m in mailoutbox
     )
@@ -347,7 +347,7 @@ def test_provider_answers_each_of_several_resources_separately(
 ):
     first = make_platform(lab, slug="one", name="Platform one", contact=lab_contact)
     second = make_platform(lab, slug="two", name="Platform two", contact=lab_contact)
-    request = services.request_create(
+    request = workflow.request_create(
         requester=member,
         platforms=[first, second],
         title="Two platforms",
@@ -358,7 +358,7 @@ def test_provider_answers_each_of_several_resources_separately(
         discuss_coauthorship=True,
         report_back=True,
     )
-    services.request_forward(request=request, by=curator)
+    workflow.request_forward(request=request, by=curator)
     client.force_login(provider)
     page = client.get(request.get_absolute_url()).content.decode()
     ids = re.findall(r'id="([^"]+)"', page)

@@ -93,13 +93,13 @@ def test_scheduling_a_news_item_in_admin(curator_client):
     assert NewsItem.objects.published().count() == 0
 
 
-def test_publish_now_action(curator_client):
+def test_publish_action(curator_client):
     item = make_news("draft", status="draft")
     make_event("other-draft", status="draft")
 
     curator_client.post(
         reverse("admin:education_newsitem_changelist"),
-        {"action": "publish_now", "_selected_action": [item.pk]},
+        {"action": "publish", "_selected_action": [item.pk]},
     )
 
     assert list(NewsItem.objects.published()) == [item]

@@ -30,8 +30,12 @@ def test_news_api_lists_published_items_with_explicit_fields(client):
         "published_at",
         "updated_at",
         "url",
+        "page",
     }
-    assert item["url"] == "http://testserver/news/hello/"
+    # `url` is the API resource, `page` the web page, as in every app's API.
+    assert item["url"] == "http://testserver/api/v1/news/hello/"
+    assert item["page"] == "http://testserver/news/hello/"
+    assert client.get(item["url"]).json()["slug"] == "hello"
 
 
 def test_events_api_filters_with_the_agenda_filterset(client):
@@ -64,8 +68,10 @@ def test_resources_api_lists_language_variants(client):
         ("en", "application/pdf"),
         ("pl", ""),
     ]
-    assert item["variants"][0]["url"] == "http://testserver/resources/guide/en/file/"
-    assert item["variants"][1]["url"] == "https://example.org/pl"
+    assert item["variants"][0]["download"] == "http://testserver/resources/guide/en/file/"
+    assert item["variants"][1]["download"] == "https://example.org/pl"
+    assert item["url"] == "http://testserver/api/v1/resources/guide/"
+    assert item["page"] == "http://testserver/resources/guide/"
 
 
 def test_api_is_read_only(client):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from collaborations.services import request_send_reminders
+from collaborations.workflow import request_send_reminders
 
 
 class Command(BaseCommand):

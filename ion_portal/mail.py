@@ -1,0 +1,80 @@
+"""The one way the portal sends e-mail: a small service over Django's mail API and the task queue.
+
+- `mail_send()` sends one plain-text message now, from `DEFAULT_FROM_EMAIL` (the portal relays; it never
+  sends from a user's or a provider's address, which would fail SPF/DMARC: their address goes in Reply-To).
+  Use it inside a task, or where the caller must know at once whether sending worked (the contact form).
+- `mail_enqueue()` puts the same message on the task queue (`send_mail_task`): the request that caused it
+  does not wait for the SMTP server, and a failed delivery is retried by the worker, not lost in a view.
+  Enqueue inside the caller's transaction: with the database queue the task row commits or rolls back
+  with the write that caused it.
+
+Tests read Django's outbox (`mailoutbox`); the immediate task backend of development sends at once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.tasks import task
+
+
+def _recipients(addresses) -> list[str]:
+    return list(dict.fromkeys(address for address in addresses or [] if address))
+
+
+def mail_send(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    """Send one plain-text e-mail now from the portal's address; returns the number sent (0 or 1)."""
+    to = _recipients(to)
+    if not to:
+        return 0
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        reply_to=_recipients(reply_to) or None,
+        headers=headers or None,
+    )
+    return message.send()
+
+
+@task
+def send_mail_task(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    """The queued form of mail_send() (arguments are JSON: plain strings, lists and dicts)."""
+    return mail_send(subject=subject, body=body, to=to, reply_to=reply_to, headers=headers)
+
+
+def mail_enqueue(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> bool:
+    """Queue one plain-text e-mail from the portal's address; False when there is nobody to send to."""
+    to = _recipients(to)
+    if not to:
+        return False
+    send_mail_task.enqueue(
+        subject=subject,
+        body=body,
+        to=to,
+        reply_to=_recipients(reply_to),
+        headers=dict(headers or {}),
+    )
+    return True
