@@ -7,1552 +7,408 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("ion_portal", "0002_groups_and_cancer_types"),
+        ('ion_portal', '0002_groups_and_cancer_types'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CtcaeTerm",
+            name='CtcaeTerm',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "meddra_code",
-                    models.CharField(max_length=12, unique=True, verbose_name="MedDRA code"),
-                ),
-                (
-                    "soc",
-                    models.CharField(
-                        db_index=True, max_length=120, verbose_name="MedDRA system organ class"
-                    ),
-                ),
-                ("term", models.CharField(max_length=200, verbose_name="CTCAE term")),
-                ("grade_1", models.TextField(blank=True, verbose_name="grade 1")),
-                ("grade_2", models.TextField(blank=True, verbose_name="grade 2")),
-                ("grade_3", models.TextField(blank=True, verbose_name="grade 3")),
-                ("grade_4", models.TextField(blank=True, verbose_name="grade 4")),
-                ("grade_5", models.TextField(blank=True, verbose_name="grade 5")),
-                ("definition", models.TextField(blank=True, verbose_name="definition")),
-                (
-                    "navigational_note",
-                    models.TextField(blank=True, verbose_name="navigational note"),
-                ),
-                ("change", models.TextField(blank=True, verbose_name="change from v4.03")),
-                (
-                    "version",
-                    models.CharField(default="5.0", max_length=10, verbose_name="CTCAE version"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('meddra_code', models.CharField(max_length=12, unique=True, verbose_name='MedDRA code')),
+                ('soc', models.CharField(db_index=True, max_length=120, verbose_name='MedDRA system organ class')),
+                ('term', models.CharField(max_length=200, verbose_name='CTCAE term')),
+                ('grade_1', models.TextField(blank=True, verbose_name='grade 1')),
+                ('grade_2', models.TextField(blank=True, verbose_name='grade 2')),
+                ('grade_3', models.TextField(blank=True, verbose_name='grade 3')),
+                ('grade_4', models.TextField(blank=True, verbose_name='grade 4')),
+                ('grade_5', models.TextField(blank=True, verbose_name='grade 5')),
+                ('definition', models.TextField(blank=True, verbose_name='definition')),
+                ('navigational_note', models.TextField(blank=True, verbose_name='navigational note')),
+                ('change', models.TextField(blank=True, verbose_name='change from v4.03')),
+                ('version', models.CharField(default='5.0', max_length=10, verbose_name='CTCAE version')),
             ],
             options={
-                "verbose_name": "CTCAE term",
-                "verbose_name_plural": "CTCAE terms",
-                "ordering": ["soc", "term"],
+                'verbose_name': 'CTCAE term',
+                'verbose_name_plural': 'CTCAE terms',
+                'ordering': ['soc', 'term'],
             },
         ),
         migrations.CreateModel(
-            name="GuidelineSource",
+            name='GuidelineSource',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("key", models.SlugField(max_length=40, unique=True, verbose_name="key")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "short_name",
-                    models.CharField(
-                        help_text="For tables, e.g. ASCO 2021.",
-                        max_length=40,
-                        verbose_name="short name",
-                    ),
-                ),
-                ("edition", models.CharField(max_length=100, verbose_name="edition")),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                ("citation", models.TextField(verbose_name="citation")),
-                ("url", models.URLField(blank=True, verbose_name="link")),
-                (
-                    "evidence_scale",
-                    models.CharField(
-                        choices=[
-                            ("esmo", "ESMO levels I–V and grades A–E"),
-                            ("asco", "ASCO evidence quality and strength of recommendation"),
-                            ("nccn", "NCCN categories 1, 2A, 2B, 3"),
-                            ("consensus", "Expert consensus"),
-                            ("none", "Grading only, no treatment evidence"),
-                        ],
-                        max_length=12,
-                        verbose_name="evidence scale",
-                    ),
-                ),
-                (
-                    "is_local_consensus",
-                    models.BooleanField(
-                        default=False,
-                        help_text="The network's own recommendation, shown first on every guideline page.",
-                        verbose_name="local task-force consensus",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.SlugField(max_length=40, unique=True, verbose_name='key')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('short_name', models.CharField(help_text='For tables, e.g. ASCO 2021.', max_length=40, verbose_name='short name')),
+                ('edition', models.CharField(max_length=100, verbose_name='edition')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('citation', models.TextField(verbose_name='citation')),
+                ('url', models.URLField(blank=True, verbose_name='link')),
+                ('evidence_scale', models.CharField(choices=[('esmo', 'ESMO levels I–V and grades A–E'), ('asco', 'ASCO evidence quality and strength of recommendation'), ('nccn', 'NCCN categories 1, 2A, 2B, 3'), ('consensus', 'Expert consensus'), ('none', 'Grading only, no treatment evidence')], max_length=12, verbose_name='evidence scale')),
+                ('is_local_consensus', models.BooleanField(default=False, help_text="The network's own recommendation, shown first on every guideline page.", verbose_name='local task-force consensus')),
             ],
             options={
-                "verbose_name": "guideline source",
-                "verbose_name_plural": "guideline sources",
-                "ordering": ["-is_local_consensus", "name", "-year"],
+                'verbose_name': 'guideline source',
+                'verbose_name_plural': 'guideline sources',
+                'ordering': ['-is_local_consensus', 'name', '-year'],
             },
         ),
         migrations.CreateModel(
-            name="OrganSystem",
+            name='OrganSystem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
-                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
-                (
-                    "description",
-                    models.CharField(blank=True, max_length=255, verbose_name="description"),
-                ),
-                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
+                ('description', models.CharField(blank=True, max_length=255, verbose_name='description')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
             ],
             options={
-                "verbose_name": "organ system",
-                "verbose_name_plural": "organ systems",
-                "ordering": ["order", "name"],
+                'verbose_name': 'organ system',
+                'verbose_name_plural': 'organ systems',
+                'ordering': ['order', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="GradingScheme",
+            name='GradingScheme',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "system",
-                    models.CharField(
-                        choices=[
-                            ("ctcae5", "CTCAE v5.0"),
-                            ("guideline", "Guideline-specific definitions"),
-                            ("astct2019", "ASTCT consensus 2019"),
-                        ],
-                        max_length=12,
-                        verbose_name="system",
-                    ),
-                ),
-                (
-                    "ctcae_terms",
-                    models.CharField(
-                        blank=True,
-                        help_text="The CTCAE v5.0 terms (and MedDRA codes) the grades are based on, if any.",
-                        max_length=255,
-                        verbose_name="CTCAE terms used",
-                    ),
-                ),
-                (
-                    "notes",
-                    models.TextField(
-                        blank=True,
-                        help_text="Rules for grading, e.g. the ICE score.",
-                        verbose_name="notes",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="grading_schemes",
-                        to="toxicity.guidelinesource",
-                        verbose_name="source",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('system', models.CharField(choices=[('ctcae5', 'CTCAE v5.0'), ('guideline', 'Guideline-specific definitions'), ('astct2019', 'ASTCT consensus 2019')], max_length=12, verbose_name='system')),
+                ('ctcae_terms', models.CharField(blank=True, help_text='The CTCAE v5.0 terms (and MedDRA codes) the grades are based on, if any.', max_length=255, verbose_name='CTCAE terms used')),
+                ('notes', models.TextField(blank=True, help_text='Rules for grading, e.g. the ICE score.', verbose_name='notes')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grading_schemes', to='toxicity.guidelinesource', verbose_name='source')),
             ],
             options={
-                "verbose_name": "grading scheme",
-                "verbose_name_plural": "grading schemes",
-                "ordering": ["name"],
+                'verbose_name': 'grading scheme',
+                'verbose_name_plural': 'grading schemes',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalGradeDefinition",
+            name='HistoricalGradeDefinition',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "grade",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "Grade 1"),
-                            (2, "Grade 2"),
-                            (3, "Grade 3"),
-                            (4, "Grade 4"),
-                            (5, "Grade 5"),
-                        ],
-                        verbose_name="grade",
-                    ),
-                ),
-                ("definition", models.TextField(verbose_name="definition")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "scheme",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="toxicity.gradingscheme",
-                        verbose_name="scheme",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('grade', models.PositiveSmallIntegerField(choices=[(1, 'Grade 1'), (2, 'Grade 2'), (3, 'Grade 3'), (4, 'Grade 4'), (5, 'Grade 5')], verbose_name='grade')),
+                ('definition', models.TextField(verbose_name='definition')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('scheme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='toxicity.gradingscheme', verbose_name='scheme')),
             ],
             options={
-                "verbose_name": "historical grade definition",
-                "verbose_name_plural": "historical grade definitions",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical grade definition',
+                'verbose_name_plural': 'historical grade definitions',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalGradingScheme",
+            name='HistoricalGradingScheme',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "system",
-                    models.CharField(
-                        choices=[
-                            ("ctcae5", "CTCAE v5.0"),
-                            ("guideline", "Guideline-specific definitions"),
-                            ("astct2019", "ASTCT consensus 2019"),
-                        ],
-                        max_length=12,
-                        verbose_name="system",
-                    ),
-                ),
-                (
-                    "ctcae_terms",
-                    models.CharField(
-                        blank=True,
-                        help_text="The CTCAE v5.0 terms (and MedDRA codes) the grades are based on, if any.",
-                        max_length=255,
-                        verbose_name="CTCAE terms used",
-                    ),
-                ),
-                (
-                    "notes",
-                    models.TextField(
-                        blank=True,
-                        help_text="Rules for grading, e.g. the ICE score.",
-                        verbose_name="notes",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="toxicity.guidelinesource",
-                        verbose_name="source",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('system', models.CharField(choices=[('ctcae5', 'CTCAE v5.0'), ('guideline', 'Guideline-specific definitions'), ('astct2019', 'ASTCT consensus 2019')], max_length=12, verbose_name='system')),
+                ('ctcae_terms', models.CharField(blank=True, help_text='The CTCAE v5.0 terms (and MedDRA codes) the grades are based on, if any.', max_length=255, verbose_name='CTCAE terms used')),
+                ('notes', models.TextField(blank=True, help_text='Rules for grading, e.g. the ICE score.', verbose_name='notes')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='toxicity.guidelinesource', verbose_name='source')),
             ],
             options={
-                "verbose_name": "historical grading scheme",
-                "verbose_name_plural": "historical grading schemes",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical grading scheme',
+                'verbose_name_plural': 'historical grading schemes',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalRecommendation",
+            name='HistoricalRecommendation',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "grade",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "Grade 1"),
-                            (2, "Grade 2"),
-                            (3, "Grade 3"),
-                            (4, "Grade 4"),
-                            (5, "Grade 5"),
-                        ],
-                        verbose_name="grade",
-                    ),
-                ),
-                (
-                    "scenario",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "In all cases"),
-                            ("with_crs", "With concurrent CRS"),
-                            ("without_crs", "Without concurrent CRS"),
-                        ],
-                        default="",
-                        max_length=12,
-                        verbose_name="scenario",
-                    ),
-                ),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("continue", "Continue"),
-                            ("hold", "Hold"),
-                            ("discontinue", "Discontinue permanently"),
-                        ],
-                        max_length=12,
-                        verbose_name="immunotherapy",
-                    ),
-                ),
-                (
-                    "action_note",
-                    models.CharField(blank=True, max_length=255, verbose_name="immunotherapy note"),
-                ),
-                (
-                    "treatment",
-                    models.TextField(
-                        blank=True,
-                        help_text="Other than steroids: e.g. loperamide, tocilizumab, IVIG, a beta-blocker.",
-                        verbose_name="first-line treatment",
-                    ),
-                ),
-                (
-                    "steroid_drug",
-                    models.CharField(blank=True, max_length=60, verbose_name="steroid"),
-                ),
-                (
-                    "steroid_dose",
-                    models.CharField(
-                        blank=True,
-                        help_text="E.g. 1–2 mg/kg/day.",
-                        max_length=120,
-                        verbose_name="steroid dose",
-                    ),
-                ),
-                (
-                    "steroid_mg_per_kg_min",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=5,
-                        null=True,
-                        verbose_name="steroid mg/kg/day (lowest)",
-                    ),
-                ),
-                (
-                    "steroid_mg_per_kg_max",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=5,
-                        null=True,
-                        verbose_name="steroid mg/kg/day (highest)",
-                    ),
-                ),
-                (
-                    "steroid_route",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "—"),
-                            ("oral", "oral"),
-                            ("iv", "intravenous"),
-                            ("topical", "topical"),
-                            ("oral_iv", "oral or intravenous"),
-                        ],
-                        default="",
-                        max_length=10,
-                        verbose_name="route",
-                    ),
-                ),
-                (
-                    "steroid_purpose",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "—"),
-                            ("immunosuppression", "immunosuppression"),
-                            ("replacement", "hormone replacement"),
-                        ],
-                        default="",
-                        max_length=20,
-                        verbose_name="steroid purpose",
-                    ),
-                ),
-                (
-                    "steroid_taper",
-                    models.CharField(blank=True, max_length=200, verbose_name="taper"),
-                ),
-                (
-                    "hormones",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text='Ordered list, e.g. ["hydrocortisone", "levothyroxine"].',
-                        verbose_name="hormone replacement, in order of starting",
-                    ),
-                ),
-                (
-                    "escalation_agents",
-                    models.CharField(blank=True, max_length=255, verbose_name="escalation agents"),
-                ),
-                (
-                    "escalation_trigger",
-                    models.CharField(blank=True, max_length=255, verbose_name="escalation trigger"),
-                ),
-                ("consults", models.CharField(blank=True, max_length=255, verbose_name="consults")),
-                ("workup", models.TextField(blank=True, verbose_name="work-up at this grade")),
-                (
-                    "setting",
-                    models.CharField(
-                        choices=[
-                            ("outpatient", "Outpatient"),
-                            ("consider_admission", "Consider admission"),
-                            ("admit", "Admit"),
-                            ("icu", "Intensive care"),
-                        ],
-                        max_length=20,
-                        verbose_name="setting",
-                    ),
-                ),
-                (
-                    "evidence_level",
-                    models.CharField(
-                        blank=True,
-                        help_text="In the source's own scale, e.g. 'V, C' (ESMO) or 'consensus' (ASCO).",
-                        max_length=40,
-                        verbose_name="evidence level",
-                    ),
-                ),
-                (
-                    "source_checked",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Confirmed against the guideline text; otherwise still to verify.",
-                        verbose_name="checked against the source",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="toxicity.guidelinesource",
-                        verbose_name="source",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('grade', models.PositiveSmallIntegerField(choices=[(1, 'Grade 1'), (2, 'Grade 2'), (3, 'Grade 3'), (4, 'Grade 4'), (5, 'Grade 5')], verbose_name='grade')),
+                ('scenario', models.CharField(blank=True, choices=[('', 'In all cases'), ('with_crs', 'With concurrent CRS'), ('without_crs', 'Without concurrent CRS')], default='', max_length=12, verbose_name='scenario')),
+                ('action', models.CharField(choices=[('continue', 'Continue'), ('hold', 'Hold'), ('discontinue', 'Discontinue permanently')], max_length=12, verbose_name='immunotherapy')),
+                ('action_note', models.CharField(blank=True, max_length=255, verbose_name='immunotherapy note')),
+                ('treatment', models.TextField(blank=True, help_text='Other than steroids: e.g. loperamide, tocilizumab, IVIG, a beta-blocker.', verbose_name='first-line treatment')),
+                ('steroid_drug', models.CharField(blank=True, max_length=60, verbose_name='steroid')),
+                ('steroid_dose', models.CharField(blank=True, help_text='E.g. 1–2 mg/kg/day.', max_length=120, verbose_name='steroid dose')),
+                ('steroid_mg_per_kg_min', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='steroid mg/kg/day (lowest)')),
+                ('steroid_mg_per_kg_max', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='steroid mg/kg/day (highest)')),
+                ('steroid_route', models.CharField(blank=True, choices=[('', '—'), ('oral', 'oral'), ('iv', 'intravenous'), ('topical', 'topical'), ('oral_iv', 'oral or intravenous')], default='', max_length=10, verbose_name='route')),
+                ('steroid_purpose', models.CharField(blank=True, choices=[('', '—'), ('immunosuppression', 'immunosuppression'), ('replacement', 'hormone replacement')], default='', max_length=20, verbose_name='steroid purpose')),
+                ('steroid_taper', models.CharField(blank=True, max_length=200, verbose_name='taper')),
+                ('hormones', models.JSONField(blank=True, default=list, help_text='Ordered list, e.g. ["hydrocortisone", "levothyroxine"].', verbose_name='hormone replacement, in order of starting')),
+                ('escalation_agents', models.CharField(blank=True, max_length=255, verbose_name='escalation agents')),
+                ('escalation_trigger', models.CharField(blank=True, max_length=255, verbose_name='escalation trigger')),
+                ('consults', models.CharField(blank=True, max_length=255, verbose_name='consults')),
+                ('workup', models.TextField(blank=True, verbose_name='work-up at this grade')),
+                ('setting', models.CharField(choices=[('outpatient', 'Outpatient'), ('consider_admission', 'Consider admission'), ('admit', 'Admit'), ('icu', 'Intensive care')], max_length=20, verbose_name='setting')),
+                ('evidence_level', models.CharField(blank=True, help_text="In the source's own scale, e.g. 'V, C' (ESMO) or 'consensus' (ASCO).", max_length=40, verbose_name='evidence level')),
+                ('source_checked', models.BooleanField(default=False, help_text='Confirmed against the guideline text; otherwise still to verify.', verbose_name='checked against the source')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='toxicity.guidelinesource', verbose_name='source')),
             ],
             options={
-                "verbose_name": "historical recommendation",
-                "verbose_name_plural": "historical recommendations",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical recommendation',
+                'verbose_name_plural': 'historical recommendations',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalToxicity",
+            name='HistoricalToxicity',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("published", "Published")],
-                        db_index=True,
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        blank=True,
-                        db_index=True,
-                        help_text="Visible to the public from this moment; set automatically when published.",
-                        null=True,
-                        verbose_name="published at",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
-                ),
-                ("name", models.CharField(max_length=150, verbose_name="name")),
-                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
-                ("summary", models.TextField(blank=True, verbose_name="summary")),
-                (
-                    "aliases",
-                    models.TextField(
-                        blank=True,
-                        help_text="Other names, spellings and lay words, one per line; used by search.",
-                        verbose_name="aliases",
-                    ),
-                ),
-                (
-                    "symptoms",
-                    models.TextField(
-                        blank=True,
-                        help_text="Presenting symptoms, one per line; used by search.",
-                        verbose_name="symptoms",
-                    ),
-                ),
-                (
-                    "ctcae_term",
-                    models.CharField(
-                        blank=True,
-                        help_text="Empty where CTCAE v5.0 has no term for it (e.g. immune hepatitis).",
-                        max_length=200,
-                        verbose_name="CTCAE v5.0 term",
-                    ),
-                ),
-                (
-                    "meddra_code",
-                    models.CharField(blank=True, max_length=50, verbose_name="MedDRA code"),
-                ),
-                (
-                    "applies_checkpoint",
-                    models.BooleanField(default=False, verbose_name="checkpoint inhibitors"),
-                ),
-                (
-                    "applies_car_t",
-                    models.BooleanField(default=False, verbose_name="CAR-T cell therapy"),
-                ),
-                (
-                    "applies_bispecific",
-                    models.BooleanField(default=False, verbose_name="bispecific T-cell engagers"),
-                ),
-                (
-                    "higher_risk_classes",
-                    models.CharField(
-                        blank=True,
-                        help_text="Immunotherapy class codes separated by |, e.g. |antictla4|.",
-                        max_length=200,
-                        verbose_name="classes with a higher risk",
-                    ),
-                ),
-                (
-                    "higher_risk_note",
-                    models.CharField(blank=True, max_length=255, verbose_name="higher-risk note"),
-                ),
-                (
-                    "workup",
-                    models.TextField(
-                        blank=True, help_text="One item per line.", verbose_name="work-up"
-                    ),
-                ),
-                (
-                    "red_flags",
-                    models.TextField(
-                        blank=True, help_text="One per line.", verbose_name="red flags"
-                    ),
-                ),
-                (
-                    "specialist",
-                    models.CharField(
-                        choices=[
-                            ("oncology", "Medical oncology"),
-                            ("gastroenterology", "Gastroenterology and hepatology"),
-                            ("pulmonology", "Pulmonology"),
-                            ("dermatology", "Dermatology"),
-                            ("endocrinology", "Endocrinology"),
-                            ("nephrology", "Nephrology"),
-                            ("cardiology", "Cardio-oncology"),
-                            ("neurology", "Neurology"),
-                            ("rheumatology", "Rheumatology"),
-                            ("ophthalmology", "Ophthalmology"),
-                            ("haematology", "Haematology (CAR-T)"),
-                            ("intensive_care", "Intensive care"),
-                        ],
-                        max_length=20,
-                        verbose_name="specialist to consult",
-                    ),
-                ),
-                (
-                    "call_task_force_when",
-                    models.TextField(blank=True, verbose_name="when to call the task force"),
-                ),
-                (
-                    "must_not_miss",
-                    models.CharField(
-                        blank=True,
-                        help_text="Shown in the index's panel of exceptions that must not be missed.",
-                        max_length=255,
-                        verbose_name="must-not-miss exception",
-                    ),
-                ),
-                (
-                    "contraindicated_agents",
-                    models.CharField(
-                        blank=True,
-                        help_text="Drugs never to use for this toxicity, comma-separated.",
-                        max_length=255,
-                        verbose_name="contraindicated agents",
-                    ),
-                ),
-                (
-                    "is_endocrinopathy",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Managed by hormone replacement rather than immunosuppression.",
-                        verbose_name="endocrinopathy",
-                    ),
-                ),
-                ("version", models.CharField(default="0.1", max_length=20, verbose_name="version")),
-                (
-                    "reviewed_on",
-                    models.DateField(blank=True, null=True, verbose_name="review date"),
-                ),
-                (
-                    "next_review_on",
-                    models.DateField(blank=True, null=True, verbose_name="next review date"),
-                ),
-                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "grading_scheme",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="toxicity.gradingscheme",
-                        verbose_name="grading scheme",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "reviewer",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="ion_portal.person",
-                        verbose_name="reviewer",
-                    ),
-                ),
-                (
-                    "organ_system",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="toxicity.organsystem",
-                        verbose_name="organ system",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10, verbose_name='status')),
+                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='Visible to the public from this moment; set automatically when published.', null=True, verbose_name='published at')),
+                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
+                ('name', models.CharField(max_length=150, verbose_name='name')),
+                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
+                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                ('aliases', models.TextField(blank=True, help_text='Other names, spellings and lay words, one per line; used by search.', verbose_name='aliases')),
+                ('symptoms', models.TextField(blank=True, help_text='Presenting symptoms, one per line; used by search.', verbose_name='symptoms')),
+                ('ctcae_term', models.CharField(blank=True, help_text='Empty where CTCAE v5.0 has no term for it (e.g. immune hepatitis).', max_length=200, verbose_name='CTCAE v5.0 term')),
+                ('meddra_code', models.CharField(blank=True, max_length=50, verbose_name='MedDRA code')),
+                ('applies_checkpoint', models.BooleanField(default=False, verbose_name='checkpoint inhibitors')),
+                ('applies_car_t', models.BooleanField(default=False, verbose_name='CAR-T cell therapy')),
+                ('applies_bispecific', models.BooleanField(default=False, verbose_name='bispecific T-cell engagers')),
+                ('higher_risk_classes', models.CharField(blank=True, help_text='Immunotherapy class codes separated by |, e.g. |antictla4|.', max_length=200, verbose_name='classes with a higher risk')),
+                ('higher_risk_note', models.CharField(blank=True, max_length=255, verbose_name='higher-risk note')),
+                ('workup', models.TextField(blank=True, help_text='One item per line.', verbose_name='work-up')),
+                ('red_flags', models.TextField(blank=True, help_text='One per line.', verbose_name='red flags')),
+                ('specialist', models.CharField(choices=[('oncology', 'Medical oncology'), ('gastroenterology', 'Gastroenterology and hepatology'), ('pulmonology', 'Pulmonology'), ('dermatology', 'Dermatology'), ('endocrinology', 'Endocrinology'), ('nephrology', 'Nephrology'), ('cardiology', 'Cardio-oncology'), ('neurology', 'Neurology'), ('rheumatology', 'Rheumatology'), ('ophthalmology', 'Ophthalmology'), ('haematology', 'Haematology (CAR-T)'), ('intensive_care', 'Intensive care')], max_length=20, verbose_name='specialist to consult')),
+                ('call_task_force_when', models.TextField(blank=True, verbose_name='when to call the task force')),
+                ('must_not_miss', models.CharField(blank=True, help_text="Shown in the index's panel of exceptions that must not be missed.", max_length=255, verbose_name='must-not-miss exception')),
+                ('contraindicated_agents', models.CharField(blank=True, help_text='Drugs never to use for this toxicity, comma-separated.', max_length=255, verbose_name='contraindicated agents')),
+                ('is_endocrinopathy', models.BooleanField(default=False, help_text='Managed by hormone replacement rather than immunosuppression.', verbose_name='endocrinopathy')),
+                ('version', models.CharField(default='0.1', max_length=20, verbose_name='version')),
+                ('reviewed_on', models.DateField(blank=True, null=True, verbose_name='review date')),
+                ('next_review_on', models.DateField(blank=True, null=True, verbose_name='next review date')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('grading_scheme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='toxicity.gradingscheme', verbose_name='grading scheme')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reviewer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ion_portal.person', verbose_name='reviewer')),
+                ('organ_system', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='toxicity.organsystem', verbose_name='organ system')),
             ],
             options={
-                "verbose_name": "historical toxicity",
-                "verbose_name_plural": "historical toxicities",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical toxicity',
+                'verbose_name_plural': 'historical toxicities',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Recommendation",
+            name='Recommendation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "grade",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "Grade 1"),
-                            (2, "Grade 2"),
-                            (3, "Grade 3"),
-                            (4, "Grade 4"),
-                            (5, "Grade 5"),
-                        ],
-                        verbose_name="grade",
-                    ),
-                ),
-                (
-                    "scenario",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "In all cases"),
-                            ("with_crs", "With concurrent CRS"),
-                            ("without_crs", "Without concurrent CRS"),
-                        ],
-                        default="",
-                        max_length=12,
-                        verbose_name="scenario",
-                    ),
-                ),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("continue", "Continue"),
-                            ("hold", "Hold"),
-                            ("discontinue", "Discontinue permanently"),
-                        ],
-                        max_length=12,
-                        verbose_name="immunotherapy",
-                    ),
-                ),
-                (
-                    "action_note",
-                    models.CharField(blank=True, max_length=255, verbose_name="immunotherapy note"),
-                ),
-                (
-                    "treatment",
-                    models.TextField(
-                        blank=True,
-                        help_text="Other than steroids: e.g. loperamide, tocilizumab, IVIG, a beta-blocker.",
-                        verbose_name="first-line treatment",
-                    ),
-                ),
-                (
-                    "steroid_drug",
-                    models.CharField(blank=True, max_length=60, verbose_name="steroid"),
-                ),
-                (
-                    "steroid_dose",
-                    models.CharField(
-                        blank=True,
-                        help_text="E.g. 1–2 mg/kg/day.",
-                        max_length=120,
-                        verbose_name="steroid dose",
-                    ),
-                ),
-                (
-                    "steroid_mg_per_kg_min",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=5,
-                        null=True,
-                        verbose_name="steroid mg/kg/day (lowest)",
-                    ),
-                ),
-                (
-                    "steroid_mg_per_kg_max",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=5,
-                        null=True,
-                        verbose_name="steroid mg/kg/day (highest)",
-                    ),
-                ),
-                (
-                    "steroid_route",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "—"),
-                            ("oral", "oral"),
-                            ("iv", "intravenous"),
-                            ("topical", "topical"),
-                            ("oral_iv", "oral or intravenous"),
-                        ],
-                        default="",
-                        max_length=10,
-                        verbose_name="route",
-                    ),
-                ),
-                (
-                    "steroid_purpose",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "—"),
-                            ("immunosuppression", "immunosuppression"),
-                            ("replacement", "hormone replacement"),
-                        ],
-                        default="",
-                        max_length=20,
-                        verbose_name="steroid purpose",
-                    ),
-                ),
-                (
-                    "steroid_taper",
-                    models.CharField(blank=True, max_length=200, verbose_name="taper"),
-                ),
-                (
-                    "hormones",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text='Ordered list, e.g. ["hydrocortisone", "levothyroxine"].',
-                        verbose_name="hormone replacement, in order of starting",
-                    ),
-                ),
-                (
-                    "escalation_agents",
-                    models.CharField(blank=True, max_length=255, verbose_name="escalation agents"),
-                ),
-                (
-                    "escalation_trigger",
-                    models.CharField(blank=True, max_length=255, verbose_name="escalation trigger"),
-                ),
-                ("consults", models.CharField(blank=True, max_length=255, verbose_name="consults")),
-                ("workup", models.TextField(blank=True, verbose_name="work-up at this grade")),
-                (
-                    "setting",
-                    models.CharField(
-                        choices=[
-                            ("outpatient", "Outpatient"),
-                            ("consider_admission", "Consider admission"),
-                            ("admit", "Admit"),
-                            ("icu", "Intensive care"),
-                        ],
-                        max_length=20,
-                        verbose_name="setting",
-                    ),
-                ),
-                (
-                    "evidence_level",
-                    models.CharField(
-                        blank=True,
-                        help_text="In the source's own scale, e.g. 'V, C' (ESMO) or 'consensus' (ASCO).",
-                        max_length=40,
-                        verbose_name="evidence level",
-                    ),
-                ),
-                (
-                    "source_checked",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Confirmed against the guideline text; otherwise still to verify.",
-                        verbose_name="checked against the source",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                (
-                    "based_on",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="For the local consensus: the guideline editions it follows.",
-                        related_name="consensus_recommendations",
-                        to="toxicity.guidelinesource",
-                        verbose_name="based on",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="recommendations",
-                        to="toxicity.guidelinesource",
-                        verbose_name="source",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('grade', models.PositiveSmallIntegerField(choices=[(1, 'Grade 1'), (2, 'Grade 2'), (3, 'Grade 3'), (4, 'Grade 4'), (5, 'Grade 5')], verbose_name='grade')),
+                ('scenario', models.CharField(blank=True, choices=[('', 'In all cases'), ('with_crs', 'With concurrent CRS'), ('without_crs', 'Without concurrent CRS')], default='', max_length=12, verbose_name='scenario')),
+                ('action', models.CharField(choices=[('continue', 'Continue'), ('hold', 'Hold'), ('discontinue', 'Discontinue permanently')], max_length=12, verbose_name='immunotherapy')),
+                ('action_note', models.CharField(blank=True, max_length=255, verbose_name='immunotherapy note')),
+                ('treatment', models.TextField(blank=True, help_text='Other than steroids: e.g. loperamide, tocilizumab, IVIG, a beta-blocker.', verbose_name='first-line treatment')),
+                ('steroid_drug', models.CharField(blank=True, max_length=60, verbose_name='steroid')),
+                ('steroid_dose', models.CharField(blank=True, help_text='E.g. 1–2 mg/kg/day.', max_length=120, verbose_name='steroid dose')),
+                ('steroid_mg_per_kg_min', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='steroid mg/kg/day (lowest)')),
+                ('steroid_mg_per_kg_max', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='steroid mg/kg/day (highest)')),
+                ('steroid_route', models.CharField(blank=True, choices=[('', '—'), ('oral', 'oral'), ('iv', 'intravenous'), ('topical', 'topical'), ('oral_iv', 'oral or intravenous')], default='', max_length=10, verbose_name='route')),
+                ('steroid_purpose', models.CharField(blank=True, choices=[('', '—'), ('immunosuppression', 'immunosuppression'), ('replacement', 'hormone replacement')], default='', max_length=20, verbose_name='steroid purpose')),
+                ('steroid_taper', models.CharField(blank=True, max_length=200, verbose_name='taper')),
+                ('hormones', models.JSONField(blank=True, default=list, help_text='Ordered list, e.g. ["hydrocortisone", "levothyroxine"].', verbose_name='hormone replacement, in order of starting')),
+                ('escalation_agents', models.CharField(blank=True, max_length=255, verbose_name='escalation agents')),
+                ('escalation_trigger', models.CharField(blank=True, max_length=255, verbose_name='escalation trigger')),
+                ('consults', models.CharField(blank=True, max_length=255, verbose_name='consults')),
+                ('workup', models.TextField(blank=True, verbose_name='work-up at this grade')),
+                ('setting', models.CharField(choices=[('outpatient', 'Outpatient'), ('consider_admission', 'Consider admission'), ('admit', 'Admit'), ('icu', 'Intensive care')], max_length=20, verbose_name='setting')),
+                ('evidence_level', models.CharField(blank=True, help_text="In the source's own scale, e.g. 'V, C' (ESMO) or 'consensus' (ASCO).", max_length=40, verbose_name='evidence level')),
+                ('source_checked', models.BooleanField(default=False, help_text='Confirmed against the guideline text; otherwise still to verify.', verbose_name='checked against the source')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('based_on', models.ManyToManyField(blank=True, help_text='For the local consensus: the guideline editions it follows.', related_name='consensus_recommendations', to='toxicity.guidelinesource', verbose_name='based on')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='toxicity.guidelinesource', verbose_name='source')),
             ],
             options={
-                "verbose_name": "recommendation",
-                "verbose_name_plural": "recommendations",
-                "ordering": [
-                    "toxicity",
-                    "grade",
-                    "-source__is_local_consensus",
-                    "order",
-                    "source__name",
-                ],
+                'verbose_name': 'recommendation',
+                'verbose_name_plural': 'recommendations',
+                'ordering': ['toxicity', 'grade', '-source__is_local_consensus', 'order', 'source__name'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalRecommendation_based_on",
+            name='HistoricalRecommendation_based_on',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "guidelinesource",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="toxicity.guidelinesource",
-                    ),
-                ),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="toxicity.historicalrecommendation",
-                    ),
-                ),
-                (
-                    "recommendation",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="toxicity.recommendation",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('guidelinesource', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='toxicity.guidelinesource')),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='toxicity.historicalrecommendation')),
+                ('recommendation', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='toxicity.recommendation')),
             ],
             options={
-                "verbose_name": "HistoricalRecommendation_based_on",
+                'verbose_name': 'HistoricalRecommendation_based_on',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="TaskForceMember",
+            name='TaskForceMember',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "specialty",
-                    models.CharField(
-                        choices=[
-                            ("oncology", "Medical oncology"),
-                            ("gastroenterology", "Gastroenterology and hepatology"),
-                            ("pulmonology", "Pulmonology"),
-                            ("dermatology", "Dermatology"),
-                            ("endocrinology", "Endocrinology"),
-                            ("nephrology", "Nephrology"),
-                            ("cardiology", "Cardio-oncology"),
-                            ("neurology", "Neurology"),
-                            ("rheumatology", "Rheumatology"),
-                            ("ophthalmology", "Ophthalmology"),
-                            ("haematology", "Haematology (CAR-T)"),
-                            ("intensive_care", "Intensive care"),
-                        ],
-                        max_length=20,
-                        verbose_name="specialty",
-                    ),
-                ),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
-                ("pager", models.CharField(blank=True, max_length=20, verbose_name="pager")),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                (
-                    "person",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="task_force_seat",
-                        to="ion_portal.person",
-                        verbose_name="person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('specialty', models.CharField(choices=[('oncology', 'Medical oncology'), ('gastroenterology', 'Gastroenterology and hepatology'), ('pulmonology', 'Pulmonology'), ('dermatology', 'Dermatology'), ('endocrinology', 'Endocrinology'), ('nephrology', 'Nephrology'), ('cardiology', 'Cardio-oncology'), ('neurology', 'Neurology'), ('rheumatology', 'Rheumatology'), ('ophthalmology', 'Ophthalmology'), ('haematology', 'Haematology (CAR-T)'), ('intensive_care', 'Intensive care')], max_length=20, verbose_name='specialty')),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
+                ('pager', models.CharField(blank=True, max_length=20, verbose_name='pager')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='task_force_seat', to='ion_portal.person', verbose_name='person')),
             ],
             options={
-                "verbose_name": "task-force member",
-                "verbose_name_plural": "task-force members",
-                "ordering": ["specialty", "order", "person__last_name"],
+                'verbose_name': 'task-force member',
+                'verbose_name_plural': 'task-force members',
+                'ordering': ['specialty', 'order', 'person__last_name'],
             },
         ),
         migrations.CreateModel(
-            name="Toxicity",
+            name='Toxicity',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("published", "Published")],
-                        db_index=True,
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        blank=True,
-                        db_index=True,
-                        help_text="Visible to the public from this moment; set automatically when published.",
-                        null=True,
-                        verbose_name="published at",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("name", models.CharField(max_length=150, verbose_name="name")),
-                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
-                ("summary", models.TextField(blank=True, verbose_name="summary")),
-                (
-                    "aliases",
-                    models.TextField(
-                        blank=True,
-                        help_text="Other names, spellings and lay words, one per line; used by search.",
-                        verbose_name="aliases",
-                    ),
-                ),
-                (
-                    "symptoms",
-                    models.TextField(
-                        blank=True,
-                        help_text="Presenting symptoms, one per line; used by search.",
-                        verbose_name="symptoms",
-                    ),
-                ),
-                (
-                    "ctcae_term",
-                    models.CharField(
-                        blank=True,
-                        help_text="Empty where CTCAE v5.0 has no term for it (e.g. immune hepatitis).",
-                        max_length=200,
-                        verbose_name="CTCAE v5.0 term",
-                    ),
-                ),
-                (
-                    "meddra_code",
-                    models.CharField(blank=True, max_length=50, verbose_name="MedDRA code"),
-                ),
-                (
-                    "applies_checkpoint",
-                    models.BooleanField(default=False, verbose_name="checkpoint inhibitors"),
-                ),
-                (
-                    "applies_car_t",
-                    models.BooleanField(default=False, verbose_name="CAR-T cell therapy"),
-                ),
-                (
-                    "applies_bispecific",
-                    models.BooleanField(default=False, verbose_name="bispecific T-cell engagers"),
-                ),
-                (
-                    "higher_risk_classes",
-                    models.CharField(
-                        blank=True,
-                        help_text="Immunotherapy class codes separated by |, e.g. |antictla4|.",
-                        max_length=200,
-                        verbose_name="classes with a higher risk",
-                    ),
-                ),
-                (
-                    "higher_risk_note",
-                    models.CharField(blank=True, max_length=255, verbose_name="higher-risk note"),
-                ),
-                (
-                    "workup",
-                    models.TextField(
-                        blank=True, help_text="One item per line.", verbose_name="work-up"
-                    ),
-                ),
-                (
-                    "red_flags",
-                    models.TextField(
-                        blank=True, help_text="One per line.", verbose_name="red flags"
-                    ),
-                ),
-                (
-                    "specialist",
-                    models.CharField(
-                        choices=[
-                            ("oncology", "Medical oncology"),
-                            ("gastroenterology", "Gastroenterology and hepatology"),
-                            ("pulmonology", "Pulmonology"),
-                            ("dermatology", "Dermatology"),
-                            ("endocrinology", "Endocrinology"),
-                            ("nephrology", "Nephrology"),
-                            ("cardiology", "Cardio-oncology"),
-                            ("neurology", "Neurology"),
-                            ("rheumatology", "Rheumatology"),
-                            ("ophthalmology", "Ophthalmology"),
-                            ("haematology", "Haematology (CAR-T)"),
-                            ("intensive_care", "Intensive care"),
-                        ],
-                        max_length=20,
-                        verbose_name="specialist to consult",
-                    ),
-                ),
-                (
-                    "call_task_force_when",
-                    models.TextField(blank=True, verbose_name="when to call the task force"),
-                ),
-                (
-                    "must_not_miss",
-                    models.CharField(
-                        blank=True,
-                        help_text="Shown in the index's panel of exceptions that must not be missed.",
-                        max_length=255,
-                        verbose_name="must-not-miss exception",
-                    ),
-                ),
-                (
-                    "contraindicated_agents",
-                    models.CharField(
-                        blank=True,
-                        help_text="Drugs never to use for this toxicity, comma-separated.",
-                        max_length=255,
-                        verbose_name="contraindicated agents",
-                    ),
-                ),
-                (
-                    "is_endocrinopathy",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Managed by hormone replacement rather than immunosuppression.",
-                        verbose_name="endocrinopathy",
-                    ),
-                ),
-                ("version", models.CharField(default="0.1", max_length=20, verbose_name="version")),
-                (
-                    "reviewed_on",
-                    models.DateField(blank=True, null=True, verbose_name="review date"),
-                ),
-                (
-                    "next_review_on",
-                    models.DateField(blank=True, null=True, verbose_name="next review date"),
-                ),
-                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                (
-                    "search_text",
-                    models.TextField(blank=True, editable=False, verbose_name="search text"),
-                ),
-                (
-                    "grading_scheme",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="toxicities",
-                        to="toxicity.gradingscheme",
-                        verbose_name="grading scheme",
-                    ),
-                ),
-                (
-                    "organ_system",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="toxicities",
-                        to="toxicity.organsystem",
-                        verbose_name="organ system",
-                    ),
-                ),
-                (
-                    "reviewer",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="reviewed_toxicities",
-                        to="ion_portal.person",
-                        verbose_name="reviewer",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10, verbose_name='status')),
+                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='Visible to the public from this moment; set automatically when published.', null=True, verbose_name='published at')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('name', models.CharField(max_length=150, verbose_name='name')),
+                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
+                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                ('aliases', models.TextField(blank=True, help_text='Other names, spellings and lay words, one per line; used by search.', verbose_name='aliases')),
+                ('symptoms', models.TextField(blank=True, help_text='Presenting symptoms, one per line; used by search.', verbose_name='symptoms')),
+                ('ctcae_term', models.CharField(blank=True, help_text='Empty where CTCAE v5.0 has no term for it (e.g. immune hepatitis).', max_length=200, verbose_name='CTCAE v5.0 term')),
+                ('meddra_code', models.CharField(blank=True, max_length=50, verbose_name='MedDRA code')),
+                ('applies_checkpoint', models.BooleanField(default=False, verbose_name='checkpoint inhibitors')),
+                ('applies_car_t', models.BooleanField(default=False, verbose_name='CAR-T cell therapy')),
+                ('applies_bispecific', models.BooleanField(default=False, verbose_name='bispecific T-cell engagers')),
+                ('higher_risk_classes', models.CharField(blank=True, help_text='Immunotherapy class codes separated by |, e.g. |antictla4|.', max_length=200, verbose_name='classes with a higher risk')),
+                ('higher_risk_note', models.CharField(blank=True, max_length=255, verbose_name='higher-risk note')),
+                ('workup', models.TextField(blank=True, help_text='One item per line.', verbose_name='work-up')),
+                ('red_flags', models.TextField(blank=True, help_text='One per line.', verbose_name='red flags')),
+                ('specialist', models.CharField(choices=[('oncology', 'Medical oncology'), ('gastroenterology', 'Gastroenterology and hepatology'), ('pulmonology', 'Pulmonology'), ('dermatology', 'Dermatology'), ('endocrinology', 'Endocrinology'), ('nephrology', 'Nephrology'), ('cardiology', 'Cardio-oncology'), ('neurology', 'Neurology'), ('rheumatology', 'Rheumatology'), ('ophthalmology', 'Ophthalmology'), ('haematology', 'Haematology (CAR-T)'), ('intensive_care', 'Intensive care')], max_length=20, verbose_name='specialist to consult')),
+                ('call_task_force_when', models.TextField(blank=True, verbose_name='when to call the task force')),
+                ('must_not_miss', models.CharField(blank=True, help_text="Shown in the index's panel of exceptions that must not be missed.", max_length=255, verbose_name='must-not-miss exception')),
+                ('contraindicated_agents', models.CharField(blank=True, help_text='Drugs never to use for this toxicity, comma-separated.', max_length=255, verbose_name='contraindicated agents')),
+                ('is_endocrinopathy', models.BooleanField(default=False, help_text='Managed by hormone replacement rather than immunosuppression.', verbose_name='endocrinopathy')),
+                ('version', models.CharField(default='0.1', max_length=20, verbose_name='version')),
+                ('reviewed_on', models.DateField(blank=True, null=True, verbose_name='review date')),
+                ('next_review_on', models.DateField(blank=True, null=True, verbose_name='next review date')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('search_text', models.TextField(blank=True, editable=False, verbose_name='search text')),
+                ('grading_scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='toxicities', to='toxicity.gradingscheme', verbose_name='grading scheme')),
+                ('organ_system', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='toxicities', to='toxicity.organsystem', verbose_name='organ system')),
+                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviewed_toxicities', to='ion_portal.person', verbose_name='reviewer')),
             ],
             options={
-                "verbose_name": "toxicity",
-                "verbose_name_plural": "toxicities",
-                "ordering": ["organ_system__order", "order", "name"],
+                'verbose_name': 'toxicity',
+                'verbose_name_plural': 'toxicities',
+                'ordering': ['organ_system__order', 'order', 'name'],
             },
         ),
         migrations.AddField(
-            model_name="recommendation",
-            name="toxicity",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="recommendations",
-                to="toxicity.toxicity",
-                verbose_name="toxicity",
-            ),
+            model_name='recommendation',
+            name='toxicity',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='toxicity.toxicity', verbose_name='toxicity'),
         ),
         migrations.AddField(
-            model_name="historicalrecommendation",
-            name="toxicity",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="toxicity.toxicity",
-                verbose_name="toxicity",
-            ),
+            model_name='historicalrecommendation',
+            name='toxicity',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='toxicity.toxicity', verbose_name='toxicity'),
         ),
         migrations.CreateModel(
-            name="ConsultRequest",
+            name='ConsultRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "specialty",
-                    models.CharField(
-                        choices=[
-                            ("oncology", "Medical oncology"),
-                            ("gastroenterology", "Gastroenterology and hepatology"),
-                            ("pulmonology", "Pulmonology"),
-                            ("dermatology", "Dermatology"),
-                            ("endocrinology", "Endocrinology"),
-                            ("nephrology", "Nephrology"),
-                            ("cardiology", "Cardio-oncology"),
-                            ("neurology", "Neurology"),
-                            ("rheumatology", "Rheumatology"),
-                            ("ophthalmology", "Ophthalmology"),
-                            ("haematology", "Haematology (CAR-T)"),
-                            ("intensive_care", "Intensive care"),
-                        ],
-                        max_length=20,
-                        verbose_name="specialty needed",
-                    ),
-                ),
-                (
-                    "grade",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        choices=[
-                            (1, "Grade 1"),
-                            (2, "Grade 2"),
-                            (3, "Grade 3"),
-                            (4, "Grade 4"),
-                            (5, "Grade 5"),
-                        ],
-                        null=True,
-                        verbose_name="grade",
-                    ),
-                ),
-                (
-                    "urgency",
-                    models.CharField(
-                        choices=[
-                            ("today", "Today (within hours)"),
-                            ("urgent", "Urgent (within the hour)"),
-                            ("routine", "Routine (within 2 working days)"),
-                        ],
-                        max_length=10,
-                        verbose_name="urgency",
-                    ),
-                ),
-                (
-                    "question",
-                    models.TextField(
-                        help_text="No patient names or record numbers: describe the case.",
-                        verbose_name="question",
-                    ),
-                ),
-                (
-                    "callback_phone",
-                    models.CharField(max_length=40, verbose_name="call-back number"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("new", "New"),
-                            ("notified", "Specialist notified"),
-                            ("unassigned", "No one on call: coordinator notified"),
-                            ("answered", "Answered"),
-                            ("closed", "Closed"),
-                        ],
-                        default="new",
-                        max_length=12,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "notified_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="notified at"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="toxicity_consults",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="requested by",
-                    ),
-                ),
-                (
-                    "notified_member",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="consults",
-                        to="toxicity.taskforcemember",
-                        verbose_name="specialist notified",
-                    ),
-                ),
-                (
-                    "toxicity",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="consults",
-                        to="toxicity.toxicity",
-                        verbose_name="suspected toxicity",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('specialty', models.CharField(choices=[('oncology', 'Medical oncology'), ('gastroenterology', 'Gastroenterology and hepatology'), ('pulmonology', 'Pulmonology'), ('dermatology', 'Dermatology'), ('endocrinology', 'Endocrinology'), ('nephrology', 'Nephrology'), ('cardiology', 'Cardio-oncology'), ('neurology', 'Neurology'), ('rheumatology', 'Rheumatology'), ('ophthalmology', 'Ophthalmology'), ('haematology', 'Haematology (CAR-T)'), ('intensive_care', 'Intensive care')], max_length=20, verbose_name='specialty needed')),
+                ('grade', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Grade 1'), (2, 'Grade 2'), (3, 'Grade 3'), (4, 'Grade 4'), (5, 'Grade 5')], null=True, verbose_name='grade')),
+                ('urgency', models.CharField(choices=[('today', 'Today (within hours)'), ('urgent', 'Urgent (within the hour)'), ('routine', 'Routine (within 2 working days)')], max_length=10, verbose_name='urgency')),
+                ('question', models.TextField(help_text='No patient names or record numbers: describe the case.', verbose_name='question')),
+                ('callback_phone', models.CharField(max_length=40, verbose_name='call-back number')),
+                ('status', models.CharField(choices=[('new', 'New'), ('notified', 'Specialist notified'), ('unassigned', 'No one on call: coordinator notified'), ('answered', 'Answered'), ('closed', 'Closed')], default='new', max_length=12, verbose_name='status')),
+                ('notified_at', models.DateTimeField(blank=True, null=True, verbose_name='notified at')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='toxicity_consults', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                ('notified_member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='consults', to='toxicity.taskforcemember', verbose_name='specialist notified')),
+                ('toxicity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='consults', to='toxicity.toxicity', verbose_name='suspected toxicity')),
             ],
             options={
-                "verbose_name": "consult request",
-                "verbose_name_plural": "consult requests",
-                "ordering": ["-created_at"],
+                'verbose_name': 'consult request',
+                'verbose_name_plural': 'consult requests',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="GradeDefinition",
+            name='GradeDefinition',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "grade",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "Grade 1"),
-                            (2, "Grade 2"),
-                            (3, "Grade 3"),
-                            (4, "Grade 4"),
-                            (5, "Grade 5"),
-                        ],
-                        verbose_name="grade",
-                    ),
-                ),
-                ("definition", models.TextField(verbose_name="definition")),
-                (
-                    "scheme",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="grades",
-                        to="toxicity.gradingscheme",
-                        verbose_name="scheme",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('grade', models.PositiveSmallIntegerField(choices=[(1, 'Grade 1'), (2, 'Grade 2'), (3, 'Grade 3'), (4, 'Grade 4'), (5, 'Grade 5')], verbose_name='grade')),
+                ('definition', models.TextField(verbose_name='definition')),
+                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grades', to='toxicity.gradingscheme', verbose_name='scheme')),
             ],
             options={
-                "verbose_name": "grade definition",
-                "verbose_name_plural": "grade definitions",
-                "ordering": ["scheme", "grade"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("scheme", "grade"), name="toxicity_one_definition_per_grade"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("grade__gte", 1), ("grade__lte", 5)),
-                        name="toxicity_grade_1_to_5",
-                    ),
-                ],
+                'verbose_name': 'grade definition',
+                'verbose_name_plural': 'grade definitions',
+                'ordering': ['scheme', 'grade'],
+                'constraints': [models.UniqueConstraint(fields=('scheme', 'grade'), name='toxicity_one_definition_per_grade'), models.CheckConstraint(condition=models.Q(('grade__gte', 1), ('grade__lte', 5)), name='toxicity_grade_1_to_5')],
             },
         ),
         migrations.CreateModel(
-            name="OnCallShift",
+            name='OnCallShift',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("starts_at", models.DateTimeField(verbose_name="starts at")),
-                ("ends_at", models.DateTimeField(verbose_name="ends at")),
-                (
-                    "member",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="shifts",
-                        to="toxicity.taskforcemember",
-                        verbose_name="member",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('starts_at', models.DateTimeField(verbose_name='starts at')),
+                ('ends_at', models.DateTimeField(verbose_name='ends at')),
+                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shifts', to='toxicity.taskforcemember', verbose_name='member')),
             ],
             options={
-                "verbose_name": "on-call shift",
-                "verbose_name_plural": "on-call shifts",
-                "ordering": ["starts_at"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
-                        name="toxicity_shift_ends_after_start",
-                        violation_error_message="A shift must end after it starts.",
-                    )
-                ],
+                'verbose_name': 'on-call shift',
+                'verbose_name_plural': 'on-call shifts',
+                'ordering': ['starts_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='toxicity_shift_ends_after_start', violation_error_message='A shift must end after it starts.')],
             },
         ),
         migrations.AddConstraint(
-            model_name="toxicity",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status", "draft"),
-                    models.Q(("reviewed_on__isnull", False), ("reviewer__isnull", False)),
-                    _connector="OR",
-                ),
-                name="toxicity_published_needs_review",
-                violation_error_message="A guideline can only be published with a reviewer and a review date.",
-            ),
+            model_name='toxicity',
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('reviewed_on__isnull', False), ('reviewer__isnull', False)), _connector='OR'), name='toxicity_published_needs_review', violation_error_message='A guideline can only be published with a reviewer and a review date.'),
         ),
         migrations.AddConstraint(
-            model_name="toxicity",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("next_review_on__isnull", True),
-                    ("reviewed_on__isnull", True),
-                    ("next_review_on__gt", models.F("reviewed_on")),
-                    _connector="OR",
-                ),
-                name="toxicity_next_review_after_review",
-                violation_error_message="The next review date must come after the review date.",
-            ),
+            model_name='toxicity',
+            constraint=models.CheckConstraint(condition=models.Q(('next_review_on__isnull', True), ('reviewed_on__isnull', True), ('next_review_on__gt', models.F('reviewed_on')), _connector='OR'), name='toxicity_next_review_after_review', violation_error_message='The next review date must come after the review date.'),
         ),
         migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.UniqueConstraint(
-                fields=("toxicity", "grade", "source", "scenario"),
-                name="toxicity_one_recommendation_per_grade_source_scenario",
-            ),
+            model_name='recommendation',
+            constraint=models.UniqueConstraint(fields=('toxicity', 'grade', 'source', 'scenario'), name='toxicity_one_recommendation_per_grade_source_scenario'),
         ),
         migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("grade__gte", 1), ("grade__lte", 5)),
-                name="toxicity_recommendation_grade_1_to_5",
-            ),
+            model_name='recommendation',
+            constraint=models.CheckConstraint(condition=models.Q(('grade__gte', 1), ('grade__lte', 5)), name='toxicity_recommendation_grade_1_to_5'),
         ),
     ]
