@@ -12,8 +12,8 @@ def hospital_phone_is_set(app_configs=None, **kwargs):
     return [
         Error(
             "HOSPITAL_24_7_PHONE is not set: patient alert cards would print no 24/7 number.",
-            hint="Set HOSPITAL_24_7_PHONE to the hospital's 24/7 oncology number, e.g. "
-            "HOSPITAL_24_7_PHONE='+32 9 332 21 11'.",
+            hint="Set HOSPITAL_24_7_PHONE to the hospital's 24/7 oncology number, in the "
+            "international format the card prints (+32 …).",
             id="toxicity.E001",
         )
     ]

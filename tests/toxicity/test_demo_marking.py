@@ -73,7 +73,7 @@ def test_deploy_check_errors_without_the_24_7_number(settings):
     settings.HOSPITAL_24_7_PHONE = ""
     (error,) = hospital_phone_is_set()
     assert error.id == "toxicity.E001" and "HOSPITAL_24_7_PHONE" in error.msg
-    settings.HOSPITAL_24_7_PHONE = "+32 9 332 21 11"
+    settings.HOSPITAL_24_7_PHONE = "+32 9 000 12 34"
     assert hospital_phone_is_set() == []
 
 

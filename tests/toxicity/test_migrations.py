@@ -25,8 +25,8 @@ def test_stored_codes_and_checked_flags_are_converted():
     Toxicity = old.get_model("toxicity", "Toxicity")
     made = {}
     for slug, flags, risk in [
-        ("colitis", {"applies_checkpoint": True}, "|antictla4|"),
-        ("crs", {"applies_car_t": True, "applies_bispecific": True}, ""),
+        ("colitis", {"applies_checkpoint": True, "version": "0.1-demo"}, "|antictla4|"),
+        ("crs", {"applies_car_t": True, "applies_bispecific": True, "version": "1.0"}, ""),
     ]:
         made[slug] = Toxicity.objects.create(
             name=slug,
@@ -52,12 +52,12 @@ def test_stored_codes_and_checked_flags_are_converted():
     executor.migrate(AFTER)
     new = executor.loader.project_state(AFTER).apps
     stored = {
-        row.slug: (row.therapy_families, row.higher_risk_classes)
+        row.slug: (row.therapy_families, row.higher_risk_classes, row.is_demo)
         for row in new.get_model("toxicity", "Toxicity").objects.all()
     }
     assert stored == {
-        "colitis": ("|checkpoint-inhibitor|", "|anti-ctla-4|"),
-        "crs": ("|cell-therapy|t-cell-engager|", ""),
+        "colitis": ("|checkpoint-inhibitor|", "|anti-ctla-4|", True),
+        "crs": ("|cell-therapy|t-cell-engager|", "", False),
     }
     verification = dict(
         new.get_model("toxicity", "Recommendation").objects.values_list("grade", "verification")

@@ -3,10 +3,10 @@
 applies_checkpoint / applies_car_t / applies_bispecific -> therapy_families "|checkpoint-inhibitor|",
 "|cell-therapy|", "|t-cell-engager|"; higher_risk_classes "|antictla4|" -> "|anti-ctla-4|" (through
 `canonical_class`, which accepts every old spelling); source_checked -> verification ("source" or
-"to_verify"). Reversible.
+"to_verify"); guidelines published by the old demo loader get is_demo. Reversible.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 from ion_portal.immunotherapy import canonical_class
 
@@ -38,6 +38,11 @@ def forwards(apps, schema_editor):
         Toxicity.objects.filter(pk=toxicity.pk).update(
             therapy_families=_join(families), higher_risk_classes=_join(classes)
         )
+    # Guidelines the old demo loader published (demo reviewer, "-demo" version) are demonstration
+    # content: mark them so they carry the banner from now on.
+    Toxicity.objects.filter(
+        models.Q(reviewer__is_demo=True) | models.Q(version__endswith="-demo")
+    ).update(is_demo=True)
     Recommendation.objects.filter(source_checked=True).update(verification="source")
     Recommendation.objects.filter(source_checked=False).update(verification="to_verify")
 
