@@ -197,4 +197,5 @@ def test_grade_table_is_one_card_per_grade_on_a_phone(browser, live_server, guid
     # Each cell carries its translated label; the English content is marked as English.
     expect(page.locator("#grade-3 td").first).to_have_attribute("data-label", "Definitie")
     expect(page.locator("#grade-3 [lang=en]").first).to_be_visible()
+    assert axe_violations(page) == []
     context.close()
