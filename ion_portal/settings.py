@@ -310,7 +310,8 @@ CONTACT_EMAIL = env_str("CONTACT_EMAIL", "info@ion-portal.example")
 CONTACT_RATE_LIMIT = env_int("CONTACT_RATE_LIMIT", 5)  # messages per client per hour
 
 # --- Portal-specific ---------------------------------------------------------------------------------
-HOSPITAL_24_7_PHONE = env_str("HOSPITAL_24_7_PHONE", "+32 9 000 00 00")
+# No default: a placeholder must never reach a patient card (check --deploy errors without it).
+HOSPITAL_24_7_PHONE = env_str("HOSPITAL_24_7_PHONE", "")
 DEMO_CONTENT = env_bool("DEMO_CONTENT", DEBUG)
 # ClinicalTrials.gov API v2 client: per-request timeout in seconds, how many times a 429/5xx/timeout is
 # retried, the first back-off in seconds (doubling), and the longest wait honoured from Retry-After.

@@ -1,10 +1,12 @@
 """Admin of the toxicity app: curators edit guidelines (with history), the task force, the rota and consults."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ion_portal.admin_publishing import PublishableAdminMixin
+from ion_portal.immunotherapy import ImmunotherapyClass, TherapyFamily
 from toxicity.models import (
     ConsultRequest,
     CtcaeTerm,
@@ -16,6 +18,8 @@ from toxicity.models import (
     Recommendation,
     TaskForceMember,
     Toxicity,
+    codes_to_text,
+    text_to_codes,
 )
 
 
@@ -28,7 +32,7 @@ class OrganSystemAdmin(admin.ModelAdmin):
 
 @admin.register(GuidelineSource)
 class GuidelineSourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "edition", "year", "evidence_scale", "is_local_consensus"]
+    list_display = ["name", "edition", "year", "doi", "evidence_scale", "is_local_consensus"]
     list_filter = ["evidence_scale", "is_local_consensus"]
     search_fields = ["name", "edition", "citation"]
 
@@ -62,7 +66,8 @@ class RecommendationInline(admin.StackedInline):
                 "fields": [
                     "treatment",
                     ("steroid_drug", "steroid_dose", "steroid_route", "steroid_purpose"),
-                    ("steroid_mg_per_kg_min", "steroid_mg_per_kg_max", "steroid_taper"),
+                    ("steroid_mg_per_kg_min", "steroid_mg_per_kg_max"),
+                    ("steroid_taper", "steroid_taper_weeks"),
                     "hormones",
                     ("escalation_agents", "escalation_trigger"),
                 ]
@@ -74,7 +79,7 @@ class RecommendationInline(admin.StackedInline):
                 "fields": [
                     "consults",
                     "workup",
-                    ("setting", "evidence_level", "source_checked"),
+                    ("setting", "evidence_level", "verification"),
                     "notes",
                     "order",
                 ]
@@ -83,12 +88,58 @@ class RecommendationInline(admin.StackedInline):
     ]
 
 
+class ToxicityAdminForm(forms.ModelForm):
+    """Families and higher-risk classes are picked from the one vocabulary, stored as |code|code|."""
+
+    families = forms.MultipleChoiceField(
+        label=_("Applies to (therapy families)"),
+        choices=TherapyFamily.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    higher_risk = forms.MultipleChoiceField(
+        label=_("Classes with a higher risk"),
+        choices=ImmunotherapyClass.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Toxicity
+        fields = "__all__"  # noqa: DJ007 (the fieldsets choose what is shown; families replaces therapy_families)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["families"].initial = text_to_codes(self.instance.therapy_families)
+        self.fields["higher_risk"].initial = text_to_codes(self.instance.higher_risk_classes)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.therapy_families = codes_to_text(cleaned.get("families") or [])
+        self.instance.higher_risk_classes = codes_to_text(cleaned.get("higher_risk") or [])
+        return cleaned
+
+
+class TherapyFamilyFilter(admin.SimpleListFilter):
+    title = _("applies to")
+    parameter_name = "family"
+
+    def lookups(self, request, model_admin):
+        return TherapyFamily.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(therapy_families__contains=f"|{self.value()}|")
+        return queryset
+
+
 @admin.register(Toxicity)
 class ToxicityAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
+    form = ToxicityAdminForm
     list_display = [
         "name",
         "organ_system",
         "status",
+        "is_demo",
         "version",
         "reviewer",
         "reviewed_on",
@@ -97,9 +148,8 @@ class ToxicityAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
     list_filter = [
         "status",
         "organ_system",
-        "applies_checkpoint",
-        "applies_car_t",
-        "applies_bispecific",
+        "is_demo",
+        TherapyFamilyFilter,
     ]
     search_fields = ["name", "aliases", "ctcae_term"]
     prepopulated_fields = {"slug": ["name"]}
@@ -116,8 +166,8 @@ class ToxicityAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
             _("Applies to"),
             {
                 "fields": [
-                    ("applies_checkpoint", "applies_car_t", "applies_bispecific"),
-                    ("higher_risk_classes", "higher_risk_note"),
+                    "families",
+                    ("higher_risk", "higher_risk_note"),
                 ]
             },
         ),
@@ -131,6 +181,7 @@ class ToxicityAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
                     "call_task_force_when",
                     "must_not_miss",
                     "contraindicated_agents",
+                    "avoid_drugs",
                     "is_endocrinopathy",
                 ]
             },
@@ -139,7 +190,7 @@ class ToxicityAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
             _("Review and publication"),
             {
                 "fields": [
-                    "version",
+                    ("version", "is_demo"),
                     ("reviewer", "reviewed_on", "next_review_on"),
                     ("status", "published_at"),
                 ]

@@ -1,7 +1,9 @@
-"""Demo data of the toxicity app, loaded by `manage.py seed_demo` (must be idempotent).
+"""Demo data of the toxicity app, loaded by `manage.py seed_demo` (idempotent).
 
-The clinical content lives in toxicity/content.py. It is published under a clearly labelled demo reviewer
-so the site can be tried out; the demo banner (settings.DEMO_CONTENT) says it awaits the task force's review.
+The clinical content lives in the data files (`toxicity/data/`, read by toxicity.datafiles). New demo
+guidelines are published under a clearly labelled demo reviewer and marked `is_demo`, so every page, print,
+patient card and API answer says they await the task force's review. Guidelines that already exist are
+left as they are: a reload keeps earlier review dates and curators' edits.
 """
 
 from __future__ import annotations
@@ -11,17 +13,9 @@ import datetime as dt
 from django.utils import timezone
 
 from ion_portal.models import Person
-from toxicity import content
-from toxicity.models import (
-    GradeDefinition,
-    GradingScheme,
-    GuidelineSource,
-    OnCallShift,
-    OrganSystem,
-    Recommendation,
-    TaskForceMember,
-    Toxicity,
-)
+from toxicity.datafiles import read_content
+from toxicity.models import OnCallShift, TaskForceMember
+from toxicity.services import guidelines_import
 
 DEMO_REVIEWER = {
     "first_name": "Demo",
@@ -61,15 +55,6 @@ def _person(first, last, **fields) -> Person:
     return person
 
 
-def load_sources() -> dict[str, GuidelineSource]:
-    sources = {}
-    for row in content.SOURCES:
-        data = dict(row)
-        key = data.pop("key")
-        sources[key], _ = GuidelineSource.objects.update_or_create(key=key, defaults=data)
-    return sources
-
-
 def load_task_force() -> list[TaskForceMember]:
     members = []
     for index, (first, last, title, specialty, phone, pager) in enumerate(TASK_FORCE):
@@ -106,13 +91,9 @@ def load_task_force() -> list[TaskForceMember]:
 
 
 def load() -> dict[str, int]:
-    """Create or update the demo rows; return counts by kind for the command's report."""
-    sources = load_sources()
-    organs = {}
-    for slug, name, description, order in content.ORGAN_SYSTEMS:
-        organs[slug], _ = OrganSystem.objects.update_or_create(
-            slug=slug, defaults={"name": name, "description": description, "order": order}
-        )
+    """Create what is missing of the demo guidelines (from the data files), the demo reviewer and the
+    task force; leave existing guidelines alone. Return counts by kind for the command's report."""
+    content = read_content()
     reviewer = _person(
         DEMO_REVIEWER["first_name"],
         DEMO_REVIEWER["last_name"],
@@ -123,102 +104,11 @@ def load() -> dict[str, int]:
         },
     )
     members = load_task_force()
-    reviewed = timezone.localdate()
-    recommendation_count = 0
-    for order, item in enumerate(content.TOXICITIES):
-        scheme_data = item["scheme"]
-        scheme, _ = GradingScheme.objects.update_or_create(
-            slug=scheme_data["slug"],
-            defaults={
-                "name": scheme_data["name"],
-                "system": scheme_data["system"],
-                "source": sources[scheme_data["source"]],
-                "ctcae_terms": scheme_data.get("ctcae_terms", ""),
-                "notes": scheme_data.get("notes", ""),
-            },
-        )
-        for grade, definition in scheme_data["grades"].items():
-            GradeDefinition.objects.update_or_create(
-                scheme=scheme, grade=grade, defaults={"definition": definition}
-            )
-        scheme.grades.exclude(grade__in=scheme_data["grades"].keys()).delete()
-        applies = item["applies"]
-        toxicity, _ = Toxicity.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "name": item["name"],
-                "organ_system": organs[item["organ"]],
-                "summary": item["summary"],
-                "aliases": "\n".join(item["aliases"]),
-                "symptoms": "\n".join(item["symptoms"]),
-                "ctcae_term": item["ctcae_term"],
-                "meddra_code": item["meddra"],
-                "grading_scheme": scheme,
-                "applies_checkpoint": "checkpoint" in applies,
-                "applies_car_t": "car_t" in applies,
-                "applies_bispecific": "bispecific" in applies,
-                "higher_risk_classes": item.get("higher_risk", ""),
-                "higher_risk_note": item.get("higher_risk_note", ""),
-                "workup": "\n".join(item["workup"]),
-                "red_flags": "\n".join(item["red_flags"]),
-                "specialist": item["specialist"],
-                "call_task_force_when": item["call"],
-                "must_not_miss": item.get("must_not_miss", ""),
-                "contraindicated_agents": item.get("contraindicated", ""),
-                "is_endocrinopathy": item.get("endocrine", False),
-                "version": "0.1-demo",
-                "reviewer": reviewer,
-                "reviewed_on": reviewed,
-                "next_review_on": reviewed + dt.timedelta(days=365),
-                "order": order,
-                "status": Toxicity.Status.PUBLISHED,
-            },
-        )
-        if toxicity.published_at is None or toxicity.published_at > timezone.now():
-            toxicity.published_at = timezone.now()
-            toxicity.save(update_fields=["published_at"])
-        kept = []
-        for rec_order, rec in enumerate(item["recs"]):
-            for grade in rec["g"]:
-                recommendation, _ = Recommendation.objects.update_or_create(
-                    toxicity=toxicity,
-                    grade=grade,
-                    source=sources[rec.get("src", "local")],
-                    scenario=rec.get("scen", ""),
-                    defaults=_recommendation_fields(rec, rec_order),
-                )
-                recommendation.based_on.set([sources[key] for key in rec.get("based", [])])
-                kept.append(recommendation.pk)
-                recommendation_count += 1
-        toxicity.recommendations.exclude(pk__in=kept).delete()
+    result = guidelines_import(content=content, update_existing=False, demo_reviewer=reviewer)
     return {
-        "guideline sources": len(sources),
-        "organ systems": len(organs),
-        "toxicities": len(content.TOXICITIES),
-        "recommendations": recommendation_count,
+        "guideline sources": len(content.sources),
+        "organ systems": len(content.organ_systems),
+        "guidelines created": len(result.created),
+        "guidelines kept as they were": len(result.kept),
         "task-force members": len(members),
-    }
-
-
-def _recommendation_fields(rec: dict, order: int) -> dict:
-    return {
-        "action": rec["act"],
-        "action_note": rec.get("note", ""),
-        "treatment": rec.get("tx", ""),
-        "steroid_drug": rec.get("st", ""),
-        "steroid_dose": rec.get("dose", ""),
-        "steroid_mg_per_kg_min": rec.get("kmin"),
-        "steroid_mg_per_kg_max": rec.get("kmax"),
-        "steroid_route": rec.get("route", ""),
-        "steroid_purpose": rec.get("purpose", ""),
-        "steroid_taper": rec.get("taper", ""),
-        "hormones": rec.get("horm", []),
-        "escalation_agents": rec.get("esc", ""),
-        "escalation_trigger": rec.get("trig", ""),
-        "consults": rec.get("cons", ""),
-        "workup": rec.get("wu", ""),
-        "setting": rec["set"],
-        "evidence_level": rec.get("ev", ""),
-        "source_checked": rec.get("checked", False),
-        "order": order,
     }

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from toxicity.content import CARD_DRUGS
-from toxicity.models import GRADES, ConsultRequest, Toxicity
+from toxicity.models import GRADES, PATIENT_CARD_DRUGS, ConsultRequest, Toxicity
 
 CARD_LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 
@@ -47,7 +46,7 @@ class ConsultRequestForm(forms.ModelForm):
 class PatientCardForm(forms.Form):
     drugs = forms.MultipleChoiceField(
         label=_("The patient's immunotherapy"),
-        choices=[(name, name) for name, _family in CARD_DRUGS],
+        choices=[(name, name) for name, _code in PATIENT_CARD_DRUGS],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Pick at least one drug.")},
     )

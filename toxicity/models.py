@@ -15,6 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ion_portal.immunotherapy import (
+    ImmunotherapyClass,
+    TherapyFamily,
+    canonical_class,
+    class_key,
+    class_label,
+    classes_in_family,
+    family_of,
+)
 from ion_portal.models import Person, Publishable, PublishableQuerySet
 
 GRADES = [
@@ -57,39 +66,50 @@ def search_words(query: str) -> list[str]:
 
 
 # --- Vocabulary -----------------------------------------------------------------------------------
-class TherapyClass(models.TextChoices):
-    CHECKPOINT = "checkpoint", _("Immune checkpoint inhibitors")
-    CAR_T = "car_t", _("CAR-T cell therapy")
-    BISPECIFIC = "bispecific", _("Bispecific T-cell engagers")
+# Therapy families and classes come from the network's one vocabulary (ion_portal.immunotherapy). A
+# toxicity stores the family codes it applies to, and the class codes with a higher risk, each as
+# "|code|code|" so one LIKE query finds them on SQLite and PostgreSQL alike.
 
 
-# Immunotherapy class codes other apps use (trials: anti-PD-1, anti-CTLA-4, CAR-T, ...), compared after
-# dropping case and punctuation, mapped to the therapy families a toxicity applies to.
-_CLASS_FAMILIES = {
-    "antipd1": TherapyClass.CHECKPOINT,
-    "antipdl1": TherapyClass.CHECKPOINT,
-    "antictla4": TherapyClass.CHECKPOINT,
-    "antilag3": TherapyClass.CHECKPOINT,
-    "antitigit": TherapyClass.CHECKPOINT,
-    "checkpoint": TherapyClass.CHECKPOINT,
-    "checkpointinhibitor": TherapyClass.CHECKPOINT,
-    "ici": TherapyClass.CHECKPOINT,
-    "cart": TherapyClass.CAR_T,
-    "bispecific": TherapyClass.BISPECIFIC,
-    "bispecifictcellengager": TherapyClass.BISPECIFIC,
-    "bite": TherapyClass.BISPECIFIC,
-    "tce": TherapyClass.BISPECIFIC,
-}
+def codes_to_text(codes) -> str:
+    """["checkpoint-inhibitor"] -> "|checkpoint-inhibitor|"; empty list -> ""."""
+    codes = [code for code in codes if code]
+    return f"|{'|'.join(codes)}|" if codes else ""
 
 
-def therapy_class_key(code: str) -> str:
-    """'anti-PD-1', 'ANTI_PD1' and 'anti pd 1' all become 'antipd1'."""
-    return re.sub(r"[^a-z0-9]", "", (code or "").lower())
+def text_to_codes(text: str) -> list[str]:
+    return [code for code in (text or "").split("|") if code]
 
 
-def therapy_family(code: str) -> str | None:
-    """The therapy family (TherapyClass value) of an immunotherapy class code, or None."""
-    return _CLASS_FAMILIES.get(therapy_class_key(code))
+# The patient alert card's drug list: generic name and its class in the core vocabulary (the class's
+# family decides which warning signs the card prints, e.g. the CAR-T signs and the driving ban).
+PATIENT_CARD_DRUGS: list[tuple[str, str]] = [
+    ("pembrolizumab", ImmunotherapyClass.ANTI_PD1),
+    ("nivolumab", ImmunotherapyClass.ANTI_PD1),
+    ("cemiplimab", ImmunotherapyClass.ANTI_PD1),
+    ("dostarlimab", ImmunotherapyClass.ANTI_PD1),
+    ("tislelizumab", ImmunotherapyClass.ANTI_PD1),
+    ("atezolizumab", ImmunotherapyClass.ANTI_PDL1),
+    ("durvalumab", ImmunotherapyClass.ANTI_PDL1),
+    ("avelumab", ImmunotherapyClass.ANTI_PDL1),
+    ("ipilimumab", ImmunotherapyClass.ANTI_CTLA4),
+    ("tremelimumab", ImmunotherapyClass.ANTI_CTLA4),
+    ("relatlimab", ImmunotherapyClass.ANTI_LAG3),
+    ("axicabtagene ciloleucel", ImmunotherapyClass.CAR_T),
+    ("tisagenlecleucel", ImmunotherapyClass.CAR_T),
+    ("lisocabtagene maraleucel", ImmunotherapyClass.CAR_T),
+    ("brexucabtagene autoleucel", ImmunotherapyClass.CAR_T),
+    ("idecabtagene vicleucel", ImmunotherapyClass.CAR_T),
+    ("ciltacabtagene autoleucel", ImmunotherapyClass.CAR_T),
+    ("blinatumomab", ImmunotherapyClass.BISPECIFIC),
+    ("teclistamab", ImmunotherapyClass.BISPECIFIC),
+    ("elranatamab", ImmunotherapyClass.BISPECIFIC),
+    ("talquetamab", ImmunotherapyClass.BISPECIFIC),
+    ("epcoritamab", ImmunotherapyClass.BISPECIFIC),
+    ("glofitamab", ImmunotherapyClass.BISPECIFIC),
+    ("mosunetuzumab", ImmunotherapyClass.BISPECIFIC),
+    ("tarlatamab", ImmunotherapyClass.BISPECIFIC),
+]
 
 
 class Specialty(models.TextChoices):
@@ -135,6 +155,7 @@ class GuidelineSource(models.Model):
         ESMO = "esmo", _("ESMO levels I–V and grades A–E")
         ASCO = "asco", _("ASCO evidence quality and strength of recommendation")
         NCCN = "nccn", _("NCCN categories 1, 2A, 2B, 3")
+        ESC = "esc", _("ESC classes of recommendation I–III and levels of evidence A–C")
         CONSENSUS = "consensus", _("Expert consensus")
         NONE = "none", _("Grading only, no treatment evidence")
 
@@ -146,7 +167,17 @@ class GuidelineSource(models.Model):
     edition = models.CharField(_("edition"), max_length=100)
     year = models.PositiveSmallIntegerField(_("year"))
     citation = models.TextField(_("citation"))
-    url = models.URLField(_("link"), blank=True)
+    doi = models.CharField(_("DOI"), max_length=100, blank=True)
+    url = models.URLField(_("link"), max_length=300, blank=True)
+    therapy_families = models.CharField(
+        _("therapy families covered"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Family codes the source covers, separated by |, e.g. |cell-therapy| for a CAR-T-only "
+            "guideline."
+        ),
+    )
     evidence_scale = models.CharField(
         _("evidence scale"), max_length=12, choices=EvidenceScale.choices
     )
@@ -163,6 +194,26 @@ class GuidelineSource(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.edition})"
+
+    @property
+    def link(self) -> str:
+        """The DOI as a resolvable address, else the stable URL."""
+        return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+    @property
+    def family_list(self) -> list[str]:
+        return text_to_codes(self.therapy_families)
+
+    @property
+    def states_levels(self) -> bool:
+        """The source grades its recommendations with its own levels (so a row is never just
+        "consensus" when it rests on this source)."""
+        return self.evidence_scale in {
+            self.EvidenceScale.ESMO,
+            self.EvidenceScale.ASCO,
+            self.EvidenceScale.NCCN,
+            self.EvidenceScale.ESC,
+        }
 
 
 # --- Grading --------------------------------------------------------------------------------------
@@ -265,15 +316,14 @@ class ToxicityQuerySet(PublishableQuerySet):
     def for_therapy_class(self, code: str):
         """Toxicities of an immunotherapy class ('anti-PD-1', 'CAR-T', ...); classes with a higher
         risk for a toxicity (anti-CTLA-4 for colitis) come first."""
-        family = therapy_family(code)
+        family, canonical = family_of(code), canonical_class(code)
         if family is None:
             return self.none()
-        key = therapy_class_key(code)
         return (
-            self.filter(**{f"applies_{family}": True})
+            self.filter(therapy_families__contains=f"|{family}|")
             .annotate(
                 higher_risk=models.Case(
-                    models.When(higher_risk_classes__icontains=f"|{key}|", then=True),
+                    models.When(higher_risk_classes__contains=f"|{canonical}|", then=True),
                     default=False,
                     output_field=models.BooleanField(),
                 )
@@ -340,14 +390,20 @@ class Toxicity(Publishable):
         on_delete=models.PROTECT,
         related_name="toxicities",
     )
-    applies_checkpoint = models.BooleanField(_("checkpoint inhibitors"), default=False)
-    applies_car_t = models.BooleanField(_("CAR-T cell therapy"), default=False)
-    applies_bispecific = models.BooleanField(_("bispecific T-cell engagers"), default=False)
+    therapy_families = models.CharField(
+        _("applies to (therapy families)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Family codes from the immunotherapy vocabulary separated by |, e.g. "
+            "|cell-therapy|t-cell-engager|."
+        ),
+    )
     higher_risk_classes = models.CharField(
         _("classes with a higher risk"),
         max_length=200,
         blank=True,
-        help_text=_("Immunotherapy class codes separated by |, e.g. |antictla4|."),
+        help_text=_("Immunotherapy class codes separated by |, e.g. |anti-ctla-4|."),
     )
     higher_risk_note = models.CharField(_("higher-risk note"), max_length=255, blank=True)
     workup = models.TextField(_("work-up"), blank=True, help_text=_("One item per line."))
@@ -368,10 +424,23 @@ class Toxicity(Publishable):
         blank=True,
         help_text=_("Drugs never to use for this toxicity, comma-separated."),
     )
+    avoid_drugs = models.TextField(
+        _("drugs that can make it worse"),
+        blank=True,
+        help_text=_("One per line, e.g. the drugs that worsen myasthenia."),
+    )
     is_endocrinopathy = models.BooleanField(
         _("endocrinopathy"),
         default=False,
         help_text=_("Managed by hormone replacement rather than immunosuppression."),
+    )
+    is_demo = models.BooleanField(
+        _("demonstration content"),
+        default=False,
+        help_text=_(
+            "Set by the demo loader (and by data files marked is_demo). Demonstration content always "
+            "carries a banner on screen, in print, on the patient card and in the API."
+        ),
     )
     version = models.CharField(_("version"), max_length=20, default="0.1")
     reviewer = models.ForeignKey(
@@ -435,17 +504,43 @@ class Toxicity(Publishable):
             self.organ_system.slug if self.organ_system_id else "",
             self.get_specialist_display() if self.specialist else "",
         ]
-        for family in self.therapy_classes:
-            parts.append(str(TherapyClass(family).label))
-        parts += [key for key, value in _CLASS_FAMILIES.items() if value in self.therapy_classes]
+        for family in self.family_list:
+            parts.append(str(TherapyFamily(family).label))
+            for code in classes_in_family(family):
+                parts += [class_label(code), class_key(code)]
         return " " + normalise(" ".join(str(part) for part in parts)) + " "
 
     @property
-    def therapy_classes(self) -> list[str]:
-        return [value for value in TherapyClass.values if getattr(self, f"applies_{value}", False)]
+    def family_list(self) -> list[str]:
+        """The therapy family codes this toxicity applies to, in vocabulary order."""
+        stored = set(text_to_codes(self.therapy_families))
+        return [code for code in TherapyFamily.values if code in stored]
 
-    def get_therapy_classes_display(self) -> list[str]:
-        return [str(TherapyClass(value).label) for value in self.therapy_classes]
+    @property
+    def higher_risk_list(self) -> list[str]:
+        return text_to_codes(self.higher_risk_classes)
+
+    def get_therapy_families_display(self) -> list[str]:
+        return [str(TherapyFamily(code).label) for code in self.family_list]
+
+    @property
+    def avoid_drug_list(self) -> list[str]:
+        return [line.strip() for line in self.avoid_drugs.splitlines() if line.strip()]
+
+    def steroid_safety(self) -> dict | None:
+        """What the steroid-safety block needs, or None: shown wherever an immunosuppressive
+        steroid course (with its taper) lasts 4 weeks or more, and on cell-therapy pages whenever
+        steroids are given (antifungal prophylaxis). Uses prefetched recommendations only."""
+        immunosuppressive = [
+            rec
+            for rec in self.recommendations.all()
+            if rec.steroid_purpose == Recommendation.SteroidPurpose.IMMUNOSUPPRESSION
+        ]
+        long_course = any((rec.steroid_taper_weeks or 0) >= 4 for rec in immunosuppressive)
+        cell_therapy = TherapyFamily.CELL_THERAPY in self.family_list
+        if not long_course and not (cell_therapy and immunosuppressive):
+            return None
+        return {"long_course": long_course, "cell_therapy": cell_therapy}
 
     @property
     def alias_list(self) -> list[str]:
@@ -516,12 +611,20 @@ class Recommendation(models.Model):
         OUTPATIENT = "outpatient", _("Outpatient")
         CONSIDER_ADMISSION = "consider_admission", _("Consider admission")
         ADMIT = "admit", _("Admit")
+        MONITORED = "monitored", _("Monitored bed (CCU, telemetry or high care)")
         ICU = "icu", _("Intensive care")
+
+    class Verification(models.TextChoices):
+        SOURCE = "source", _("checked against the source")
+        REVIEWER = "reviewer", _("reviewed by the clinical reviewer, source text not re-read")
+        TO_VERIFY = "to_verify", _("to verify")
 
     class Scenario(models.TextChoices):
         ANY = "", _("In all cases")
         WITH_CRS = "with_crs", _("With concurrent CRS")
         WITHOUT_CRS = "without_crs", _("Without concurrent CRS")
+        RASH = "rash", _("Rash without blisters, mucosal or systemic signs")
+        SCAR = "scar", _("SJS, TEN or DRESS")
 
     toxicity = models.ForeignKey(
         Toxicity,
@@ -570,6 +673,12 @@ class Recommendation(models.Model):
         _("steroid purpose"), max_length=20, choices=SteroidPurpose.choices, blank=True, default=""
     )
     steroid_taper = models.CharField(_("taper"), max_length=200, blank=True)
+    steroid_taper_weeks = models.PositiveSmallIntegerField(
+        _("course with taper, weeks (at least)"),
+        null=True,
+        blank=True,
+        help_text=_("How long the steroid course lasts at least; 4 or more shows steroid safety."),
+    )
     hormones = models.JSONField(
         _("hormone replacement, in order of starting"),
         default=list,
@@ -587,10 +696,15 @@ class Recommendation(models.Model):
         blank=True,
         help_text=_("In the source's own scale, e.g. 'V, C' (ESMO) or 'consensus' (ASCO)."),
     )
-    source_checked = models.BooleanField(
-        _("checked against the source"),
-        default=False,
-        help_text=_("Confirmed against the guideline text; otherwise still to verify."),
+    verification = models.CharField(
+        _("verification"),
+        max_length=12,
+        choices=Verification.choices,
+        default=Verification.TO_VERIFY,
+        help_text=_(
+            "“Checked against the source” only where the guideline text (or a faithful excerpt) "
+            "confirmed it."
+        ),
     )
     notes = models.TextField(_("notes"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -617,6 +731,15 @@ class Recommendation(models.Model):
     @property
     def as_list(self) -> list[Recommendation]:
         return [self]
+
+    @property
+    def source_checked(self) -> bool:
+        return self.verification == self.Verification.SOURCE
+
+    @property
+    def cited_sources(self) -> list[GuidelineSource]:
+        """The guideline editions a row rests on: its `based_on` editions, else its own source."""
+        return list(self.based_on.all()) or [self.source]
 
     @property
     def steroid_summary(self) -> str:

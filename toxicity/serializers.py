@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ion_portal.immunotherapy import classes_in_family
 from toxicity.models import (
     GradeDefinition,
     GradingScheme,
@@ -23,10 +24,16 @@ class GuidelineSourceSerializer(serializers.ModelSerializer):
             "edition",
             "year",
             "citation",
+            "doi",
             "url",
             "evidence_scale",
             "is_local_consensus",
+            "therapy_families",
         ]
+
+    therapy_families = serializers.ListField(
+        source="family_list", child=serializers.CharField(), read_only=True
+    )
 
 
 class GradeDefinitionSerializer(serializers.ModelSerializer):
@@ -65,6 +72,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "steroid_route",
             "steroid_purpose",
             "steroid_taper",
+            "steroid_taper_weeks",
             "hormones",
             "escalation_agents",
             "escalation_trigger",
@@ -72,8 +80,12 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "workup",
             "setting",
             "evidence_level",
+            "verification",
             "source_checked",
+            "notes",
         ]
+
+    source_checked = serializers.BooleanField(read_only=True)
 
 
 class OrganSystemSerializer(serializers.ModelSerializer):
@@ -86,7 +98,17 @@ class ToxicitySerializer(serializers.ModelSerializer):
     organ_system = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     grading_scheme = GradingSchemeSerializer(read_only=True)
     recommendations = RecommendationSerializer(many=True, read_only=True)
-    therapy_classes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    therapy_families = serializers.ListField(
+        source="family_list", child=serializers.CharField(), read_only=True
+    )
+    therapy_classes = serializers.SerializerMethodField()
+    higher_risk_classes = serializers.ListField(
+        source="higher_risk_list", child=serializers.CharField(), read_only=True
+    )
+    avoid_drugs = serializers.ListField(
+        source="avoid_drug_list", child=serializers.CharField(), read_only=True
+    )
+    awaiting_review = serializers.SerializerMethodField()
     aliases = serializers.ListField(
         source="alias_list", child=serializers.CharField(), read_only=True
     )
@@ -112,11 +134,16 @@ class ToxicitySerializer(serializers.ModelSerializer):
             "aliases",
             "ctcae_term",
             "meddra_code",
+            "is_demo",
+            "awaiting_review",
+            "therapy_families",
             "therapy_classes",
+            "higher_risk_classes",
             "higher_risk_note",
             "specialist",
             "must_not_miss",
             "contraindicated_agents",
+            "avoid_drugs",
             "workup",
             "red_flags",
             "call_task_force_when",
@@ -129,6 +156,14 @@ class ToxicitySerializer(serializers.ModelSerializer):
             "next_review_on",
             "published_at",
         ]
+
+    def get_therapy_classes(self, obj) -> list[str]:
+        """Every class code (core vocabulary) of the families the guideline applies to."""
+        return [code for family in obj.family_list for code in classes_in_family(family)]
+
+    def get_awaiting_review(self, obj) -> bool:
+        """Demonstration content awaits the task force's review, whatever else it says."""
+        return obj.is_demo
 
     def get_url(self, obj) -> str:
         request = self.context.get("request")

@@ -18,10 +18,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 
+from ion_portal.immunotherapy import TherapyFamily, family_of
 from ion_portal.models import is_member
-from toxicity.content import CARD_DRUGS
 from toxicity.forms import ConsultRequestForm, PatientCardForm, SearchForm
-from toxicity.models import OnCallShift, OrganSystem, Specialty, TaskForceMember, Toxicity
+from toxicity.models import (
+    PATIENT_CARD_DRUGS,
+    OnCallShift,
+    OrganSystem,
+    Specialty,
+    TaskForceMember,
+    Toxicity,
+)
 from toxicity.services import consult_request_create
 
 
@@ -46,13 +53,15 @@ def index(request):
     if request.GET.get("fragment") == "results":
         return render(request, "toxicity/toxicity_list.html#results", context)
     published = Toxicity.objects.published()
+    context_toxicities = list(_published())
     context.update(
         {
             "organ_systems": OrganSystem.objects.annotate(
                 published_count=Count("toxicities", filter=Q(toxicities__in=published.values("pk")))
             ).filter(published_count__gt=0),
             "exceptions": published.exclude(must_not_miss="").only("slug", "name", "must_not_miss"),
-            "toxicities": _published(),
+            "toxicities": context_toxicities,
+            "has_demo": any(toxicity.is_demo for toxicity in context_toxicities),
         }
     )
     return render(request, "toxicity/toxicity_list.html", context)
@@ -73,6 +82,7 @@ class ToxicityDetailView(DetailView):
         context["rows"] = toxicity.grade_rows()
         context["sources"] = toxicity.sources()
         context["has_divergence"] = any(row["others"] for row in context["rows"])
+        context["steroid_safety"] = toxicity.steroid_safety()
         return context
 
 
@@ -122,12 +132,15 @@ def patient_card(request):
     card = None
     if form.is_valid():
         chosen = form.cleaned_data["drugs"]
-        families = {family for name, family in CARD_DRUGS if name in chosen}
+        families = {family_of(code) for name, code in PATIENT_CARD_DRUGS if name in chosen}
         card = {
             "drugs": chosen,
             "language": form.cleaned_data["language"],
-            "car_t": bool(families & {"car_t", "bispecific"}),
-            "checkpoint": "checkpoint" in families,
+            "cell_therapy": TherapyFamily.CELL_THERAPY in families,
+            "t_cell_engager": TherapyFamily.T_CELL_ENGAGER in families,
+            "checkpoint": TherapyFamily.CHECKPOINT in families,
+            # Demonstration content shows its banner on the card too.
+            "is_demo": Toxicity.objects.published().filter(is_demo=True).exists(),
         }
     return render(request, "toxicity/patient_card.html", {"form": form, "card": card})
 

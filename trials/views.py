@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from ion_portal.immunotherapy import TherapyFamily, family_of
 from ion_portal.models import is_member
-from toxicity.models import TherapyClass, Toxicity, therapy_family
+from toxicity.models import Toxicity
 
 from .exports import iter_csv_lines
 from .filters import TrialFilter, facet_counts, with_default_status
@@ -108,12 +109,12 @@ def side_effect_guides(class_labels: list[tuple[str, str]]) -> list[dict]:
     for cell therapies and bispecifics, all of theirs (CRS, ICANS). One query per class."""
     guides = []
     for code, label in class_labels:
-        family = therapy_family(code)
+        family = family_of(code)
         if family is None:
             continue
         toxicities = list(Toxicity.objects.published().for_therapy_class(code))
         higher_risk = [toxicity for toxicity in toxicities if toxicity.higher_risk]
-        shown = higher_risk or ([] if family == TherapyClass.CHECKPOINT else toxicities)
+        shown = higher_risk or ([] if family == TherapyFamily.CHECKPOINT else toxicities)
         guides.append({"code": code, "label": label, "toxicities": shown})
     return guides
 

@@ -29,7 +29,7 @@ def test_search_diarrhoea_leads_to_the_colitis_grade_3_row(page, guidelines):
     row = page.locator("#grade-3")
     expect(row).to_be_visible()
     expect(row.get_by_role("rowheader")).to_have_text("Grade 3")
-    expect(row).to_contain_text("infliximab or vedolizumab")
+    expect(row).to_contain_text("vedolizumab 300 mg")
     expect(page.get_by_text("does not replace clinical judgement")).to_be_visible()
 
 
@@ -113,3 +113,89 @@ def test_member_task_force_page_has_no_serious_accessibility_violations(
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="On call now")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_print_keeps_the_divergence_table_evidence_scale_and_demo_banner(page, guidelines):
+    page.goto("/toxicity/nephritis/")
+    page.emulate_media(media="print")
+    expect(page.locator(".tox-divergence")).to_be_visible()
+    expect(page.locator(".tox-evidence-scale").first).to_be_visible()
+    expect(page.locator(".tox-demo-banner")).to_be_visible()
+    expect(page.locator(".tox-demo-banner")).to_contain_text("Demonstration content")
+
+
+def test_patient_card_for_car_t_fits_a_phone_with_its_warning_signs(
+    browser, live_server, guidelines
+):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, service_workers="block"
+    )
+    page = context.new_page()
+    page.goto("/toxicity/patient-card/?drugs=tisagenlecleucel&drugs=nivolumab&language=en")
+    card = page.locator(".tox-card")
+    for text in (
+        "eye pain or a change in vision",
+        "drooping eyelid, double vision or trouble swallowing",
+        "great thirst and passing a lot of urine",
+        "passing much less urine",
+        "chest pain or palpitations",
+        "trouble finding words or a change in handwriting",
+        "do not drive or operate machines for 8 weeks",
+        "Treating team",
+        "Start of treatment",
+    ):
+        expect(card).to_contain_text(text)
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def _toxicity_pages() -> list[str]:
+    from toxicity.models import Toxicity
+
+    pages = ["/toxicity/", "/toxicity/task-force/", "/toxicity/?q=rash"]
+    pages.append("/toxicity/patient-card/?drugs=pembrolizumab&drugs=axicabtagene+ciloleucel")
+    pages += [toxicity.get_absolute_url() for toxicity in Toxicity.objects.published()]
+    return pages
+
+
+def test_no_toxicity_page_is_wider_than_a_phone_in_either_language(
+    browser, live_server, guidelines
+):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, service_workers="block"
+    )
+    page = context.new_page()
+    too_wide = []
+    urls = _toxicity_pages()
+    assert len(urls) == 23
+    for url in urls + ["/nl" + url for url in urls]:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide.append(f"{url}: {width}px")
+    assert too_wide == []
+    context.close()
+
+
+def test_grade_table_is_one_card_per_grade_on_a_phone(browser, live_server, guidelines):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, service_workers="block"
+    )
+    page = context.new_page()
+    page.goto("/nl/toxicity/colitis/")
+    expect(page.locator(".tox-grade-table thead")).not_to_be_in_viewport()
+    for grade in (1, 2, 3, 4):
+        row = page.locator(f"#grade-{grade}")
+        box = row.bounding_box()
+        assert box["width"] <= 390, grade
+        assert (
+            page.evaluate(f"getComputedStyle(document.querySelector('#grade-{grade}')).display")
+            == "block"
+        )
+    # Each cell carries its translated label; the English content is marked as English.
+    expect(page.locator("#grade-3 td").first).to_have_attribute("data-label", "Definitie")
+    expect(page.locator("#grade-3 [lang=en]").first).to_be_visible()
+    assert axe_violations(page) == []
+    context.close()

@@ -212,9 +212,10 @@ def test_robots_and_sitemap(client):
     assert b"/about/" in response.content
 
 
-def test_seed_demo_is_idempotent():
+def test_seed_demo_is_idempotent(settings):
     from django.core.management import call_command
 
+    settings.DEBUG = True  # seed_demo refuses a production configuration (see tests/toxicity)
     call_command("seed_demo", verbosity=0)
     counts = (Unit.objects.count(), Person.objects.count())
     call_command("seed_demo", verbosity=0)
