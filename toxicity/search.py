@@ -20,6 +20,7 @@ The one scoring rule is `_score()`; its weights are the `WEIGHTS` table.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import math
@@ -93,14 +94,16 @@ STOP_WORDS = {
         their them we our you your very really quite bit little some since after before when now today
         yesterday also too so just like feel feels feeling felt keep keeps kind sort of about all over
         there here can cant cannot could do does did dont not no any started start starting suddenly
-        what which who how patient pt c o complains complaining reports reported having"""
+        what which who how patient pt c o complains complaining reports reported having go goes going
+        went gone come comes came won wont up way away again still immunotherapy treatment"""
     ),
     "nl": _word_set(
         """de het een en van in op aan met zonder of te mijn mij me ik is ben bent heb heeft hebt hebben
         zijn was waren word wordt worden er erg heel echt al sinds na bij voor om dat die dit deze ook
         nog wel niet geen last klacht klachten krijg krijgt kreeg gekregen voel voelt voelen beetje
         steeds soms nu vandaag gisteren u uw je jij hij zij ze we wij ons onze mn zo nou toch dan als
-        patient patiente meldt heeft"""
+        patient patiente meldt heeft door kan kun kunt kunnen kon konden meer goed moet moeten
+        wil wilt ga gaat gaan ging doet doen immunotherapie behandeling"""
     ),
 }
 # The stop lists are matched after stemming, so they are stemmed on first use (see _stop_words).
@@ -190,18 +193,24 @@ def _restore_long_vowel(stem: str) -> str:
 
 
 def _stem_nl(word: str) -> str:
-    """A light Dutch stemmer: diminutives, -heid, plural -en/-s and an adjectival -e."""
+    """A light Dutch stemmer: diminutives, -heid, -ing, -end, comparative -er, plural -en/-s and an
+    adjectival -e, restoring the long vowel of an open syllable (ogen -> oog)."""
     if word.isdigit() or len(word) <= 3:
         return word
     for suffix in _NL_DIMINUTIVES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
             return _UNDOUBLE.sub(r"\1", word) if word[-1:] != "s" else word
-    if word.endswith("heden") and len(word) >= 8:
-        word = word[:-5]
-    elif word.endswith("heid") and len(word) >= 6:
-        return word[:-4]
-    if word.endswith("en") and len(word) >= 5:
+    for suffix in ("heden", "heid"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    for suffix in ("ingen", "ing", "ende", "end"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return _UNDOUBLE.sub(r"\1", word[: -len(suffix)])
+    comparative = re.search(r"([^aeiou])\1ere?$", word)
+    if comparative and len(word) >= 6:
+        return word[: comparative.start() + 1]
+    if word.endswith("en") and (len(word) >= 5 or word[1] not in _NL_VOWELS):
         stem = word[:-2]
         if re.search(r"([^aeiou])\1$", stem):
             return stem[:-1]
@@ -311,6 +320,7 @@ class _Entry:
     families: frozenset[str]
     higher_risk: frozenset[str]
     terms: dict[str, list[Term]] = field(default_factory=dict)
+    key_terms: dict[str, dict[str, list[Term]]] = field(default_factory=dict)
 
 
 def _families(toxicity) -> frozenset[str]:
@@ -386,8 +396,16 @@ class SearchIndex:
                 for key in keys:
                     frequency = self.document_frequency[language]
                     frequency[key] = frequency.get(key, 0) + 1
+        self.sorted_keys: dict[str, list[str]] = {}
         for language in LANGUAGES:
             self._split_compounds(language)
+            self.sorted_keys[language] = sorted(self.keys[language])
+            for entry in self.entries:
+                by_key: dict[str, list[Term]] = {}
+                for term in entry.terms[language]:
+                    for key in set(term.keys):
+                        by_key.setdefault(key, []).append(term)
+                entry.key_terms[language] = by_key
             for entry in self.entries:
                 for term in entry.terms[language]:
                     for word in fold(term.text).split():
@@ -443,7 +461,7 @@ class SearchIndex:
 
     def expand(self, keys: tuple[str, ...] | list[str], language: str) -> tuple[str, ...]:
         compounds = self.compounds.get(language, {})
-        known = {key for key in self.keys[language] if len(key) >= 3}
+        known = self.keys[language]
         expanded = []
         for key in keys:
             parts = compounds.get(key)
@@ -599,47 +617,54 @@ def _known(index: SearchIndex, word: str) -> bool:
     """Whether a folded word matches the vocabulary as it is (whole word or prefix), in any language."""
     for language in LANGUAGES:
         keys = index.expand([stem(word, language)], language)
-        if all(_match_quality(key, index.keys[language]) for key in keys):
+        if all(_matches(index, key, EXACT, language) for key in keys):
             return True
     return False
 
 
-def _match_quality(key: str, vocabulary) -> float:
-    if key in vocabulary:
-        return EXACT
-    if len(key) >= 4 and not key.isdigit() and any(word.startswith(key) for word in vocabulary):
-        return PREFIX
-    return 0.0
-
-
 # --- Scoring --------------------------------------------------------------------------------------
-def _key_quality(query_key: str, term_key: str) -> float:
-    if query_key == term_key:
-        return EXACT
-    if len(query_key) >= 4 and not query_key.isdigit() and term_key.startswith(query_key):
-        return PREFIX
-    return 0.0
+def _matches(index: SearchIndex, key: str, quality: float, language: str) -> dict[str, float]:
+    """The vocabulary keys one query key matches, with the match quality: the same word fully; a
+    word it begins ("diarr" typed so far) or one letter longer than a vocabulary word ("vervelt", a
+    verb form the stemmer leaves, for "vervel") less. Never a substring: "moe" is not in "moeite"."""
+    found = {}
+    keys = index.keys[language]
+    if key in keys:
+        found[key] = EXACT * quality
+    if key.isdigit():
+        return found
+    if len(key) >= 4:
+        ordered = index.sorted_keys[language]
+        position = bisect.bisect_left(ordered, key)
+        while position < len(ordered) and ordered[position].startswith(key):
+            found.setdefault(ordered[position], PREFIX * quality)
+            position += 1
+    if len(key) >= 6 and key[:-1] in keys:
+        found.setdefault(key[:-1], PREFIX * quality)
+    return found
 
 
-def _score(index: SearchIndex, entry: _Entry, query: list[tuple[str, float]], language: str):
+def _score(
+    index: SearchIndex, entry: _Entry, query: list[tuple[str, dict[str, float]]], language: str
+):
     """The one scoring rule. For each query word, the best term of the guideline that contains it
     counts: the term's weight x the word's match quality x how much of the term the query covers
     (a whole phrase such as "red eye" beats a lone "red" in "red spots"), x the word's rarity across
     guidelines (idf: "pain" says less than "jaundice"). The sum is scaled by the share of the query's
-    words the guideline explains. Returns (score, best matching term text)."""
+    words the guideline explains. `query` holds each query word with the vocabulary keys it matches
+    and how well. Returns (score, text of the best matching term)."""
     if not query:
         return 0.0, ""
+    matched_keys = {key for _word, matches in query for key in matches}
     total, explained, best_term, best_term_score = 0.0, 0, "", 0.0
-    for query_key, quality in query:
+    key_terms = entry.key_terms[language]
+    for query_key, matches in query:
         best = 0.0
-        for term in entry.terms[language]:
-            word_quality = max((_key_quality(query_key, key) for key in term.keys), default=0.0)
-            if not word_quality:
-                continue
-            covered = sum(
-                1 for key in term.keys if any(_key_quality(q, key) for q, _quality in query)
-            )
-            value = term.weight * word_quality * quality * (0.3 + 0.7 * covered / len(term.keys))
+        terms = {term for key in matches for term in key_terms.get(key, ())}
+        for term in terms:
+            word_quality = max(matches.get(key, 0.0) for key in term.keys)
+            covered = sum(1 for key in term.keys if key in matched_keys)
+            value = term.weight * word_quality * (0.3 + 0.7 * covered / len(term.keys))
             if value > best:
                 best = value
             if value > best_term_score:
@@ -720,7 +745,7 @@ def search(query: str, *, language: str | None = None, queryset=None) -> SearchO
 
     scores: dict[int, tuple[float, str]] = {}
     for query_language in LANGUAGES:
-        keys: list[tuple[str, float]] = []
+        keys: list[tuple[str, dict[str, float]]] = []
         stop = _stop_words(query_language)
         for position, word in enumerate(words):
             if position in drug_positions or word in stop:
@@ -731,7 +756,11 @@ def search(query: str, *, language: str | None = None, queryset=None) -> SearchO
             key = stem(word, query_language)
             if key in stop:
                 continue
-            keys += [(part, quality) for part in index.expand([key], query_language)]
+            keys += [
+                (part, _matches(index, part, quality, query_language))
+                for part in index.expand([key], query_language)
+                if len(part) > 1 or part.isdigit()
+            ]
         if not keys:
             continue
         factor = 1.0 if query_language == language else OTHER_LANGUAGE
