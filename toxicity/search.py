@@ -172,7 +172,7 @@ def _stem_en(word: str) -> str:
 
 
 _NL_VOWELS = set("aeiouy")
-_NL_DIMINUTIVES = ("etjes", "tjes", "pjes", "kjes", "jes", "etje", "tje", "pje", "kje", "je")
+_NL_DIMINUTIVES = ("etjes", "tjes", "pjes", "jes", "etje", "tje", "pje", "je")
 
 
 def _restore_long_vowel(stem: str) -> str:
