@@ -367,7 +367,7 @@ class SearchIndex:
     """Everything one search needs, built from the published guidelines, the drug vocabulary and the
     lay-term files (cached while none of them changes)."""
 
-    def __init__(self, toxicities, drugs, vocabularies):
+    def __init__(self, toxicities, vocabularies):
         self.entries: list[_Entry] = []
         for toxicity in toxicities:
             entry = _Entry(toxicity, _families(toxicity), _higher_risk(toxicity))
@@ -412,17 +412,6 @@ class SearchIndex:
                         key = stem(word, language)
                         if key in self.keys[language] and len(word) >= 3:
                             self.surfaces[language].setdefault(word, key)
-        # Drug names, brand names and codes by spelling-free key: {"keytruda": ("pembrolizumab", class)}.
-        self.drugs: dict[str, tuple[str, str]] = {}
-        for name, synonyms, code in drugs:
-            if FAMILY_OF.get(code) not in _GUIDELINE_FAMILIES:
-                continue
-            for text in [name, *_lines(synonyms)]:
-                if len(class_key(text)) >= 4:
-                    self.drugs[class_key(text)] = (name, code)
-                    for word in fold(text).split():
-                        if len(word) >= 5 and not word.isdigit():
-                            self.surfaces["en"].setdefault(word, word)
 
     def _split_compounds(self, language: str) -> None:
         """Dutch glues words: "buikpijn" is indexed and searched as "buik pijn" once both parts are
@@ -475,6 +464,45 @@ class SearchIndex:
         return 1.0 + math.log((len(self.entries) + 1) / (frequency + 1))
 
 
+class DrugIndex:
+    """Drug names, brand names and codes of the immunotherapies the guidelines cover, by spelling-free
+    key ({"keytruda": ("pembrolizumab", "anti-pd-1")}), and their words for typo correction."""
+
+    def __init__(self, rows):
+        self.names: dict[str, tuple[str, str]] = {}
+        self.surfaces: dict[str, str] = {}
+        for name, synonyms, code in rows:
+            if FAMILY_OF.get(code) not in _GUIDELINE_FAMILIES:
+                continue
+            for text in [name, *_lines(synonyms)]:
+                if len(class_key(text)) >= 4:
+                    self.names[class_key(text)] = (name, code)
+                    for word in fold(text).split():
+                        if len(word) >= 5 and not word.isdigit():
+                            self.surfaces.setdefault(word, word)
+
+
+NO_DRUGS = DrugIndex([])
+_DRUG_CACHE: dict[int, DrugIndex] = {}
+
+
+def build_drug_index() -> DrugIndex:
+    """The trials app's drug vocabulary (one query), the index cached on its content."""
+    from django.apps import apps
+
+    Drug = apps.get_model("trials", "Drug")
+    rows = tuple(
+        Drug.objects.exclude(immunotherapy_class="").values_list(
+            "name", "synonyms", "immunotherapy_class"
+        )
+    )
+    key = hash(rows)
+    if key not in _DRUG_CACHE:
+        _DRUG_CACHE.clear()
+        _DRUG_CACHE[key] = DrugIndex(rows)
+    return _DRUG_CACHE[key]
+
+
 def _fingerprint(rows) -> int:
     return hash(tuple(rows))
 
@@ -482,18 +510,11 @@ def _fingerprint(rows) -> int:
 _INDEX_CACHE: dict[int, SearchIndex] = {}
 
 
-def build_index(queryset=None) -> SearchIndex:
-    """The index of the published guidelines (or of `queryset`); two queries, cached on content."""
-    from django.apps import apps
-
+def build_index(queryset=None) -> tuple[SearchIndex, list[Toxicity]]:
+    """The index of the published guidelines (or of `queryset`) and those rows; one query, the index
+    cached on their content and the vocabulary files."""
     queryset = Toxicity.objects.published() if queryset is None else queryset
     toxicities = list(queryset.select_related("organ_system"))
-    Drug = apps.get_model("trials", "Drug")
-    drugs = list(
-        Drug.objects.exclude(immunotherapy_class="").values_list(
-            "name", "synonyms", "immunotherapy_class"
-        )
-    )
     vocabularies = {language: load_vocabulary(language) for language in LANGUAGES}
     key = _fingerprint(
         [
@@ -513,19 +534,15 @@ def build_index(queryset=None) -> SearchIndex:
             )
             for t in toxicities
         ]
-        + drugs
         + [id(vocabulary) for vocabulary in vocabularies.values()]
     )
     index = _INDEX_CACHE.get(key)
     if index is None:
-        index = SearchIndex(toxicities, drugs, vocabularies)
+        index = SearchIndex(toxicities, vocabularies)
         _INDEX_CACHE.clear()  # one index at a time: the content changes rarely
         _INDEX_CACHE[key] = index
-    else:
-        # Same content, fresh objects (the page shows the rows of this request).
-        for entry, toxicity in zip(index.entries, toxicities, strict=True):
-            entry.toxicity = toxicity
-    return index
+    # The index is shared (read-only); hits carry this request's rows, in the index's order.
+    return index, toxicities
 
 
 # --- Query parsing ------------------------------------------------------------------------------------
@@ -542,7 +559,7 @@ def _grade(folded: str) -> tuple[int | None, str]:
     return grade, (folded[: match.start()] + " " + folded[match.end() :]).strip()
 
 
-def _drugs(index: SearchIndex, words: list[str]) -> tuple[list[tuple[str, str]], set[int]]:
+def _drugs(drug_index: DrugIndex, words: list[str]) -> tuple[list[tuple[str, str]], set[int]]:
     """Drug and class names in the query: [(label, class code)] and the positions of their words.
     "Keytruda", "MK-3475", "anti-PD-1", "CAR-T", "pembro" (a prefix of an INN) all count."""
     found, used = [], set()
@@ -554,10 +571,12 @@ def _drugs(index: SearchIndex, words: list[str]) -> tuple[list[tuple[str, str]],
             key = "".join(words[start : start + size])
             if len(key) < 3:
                 continue
-            hit = index.drugs.get(key)
+            hit = drug_index.names.get(key)
             if hit is None and size == 1 and len(key) >= 4:
                 names = {
-                    v for k, v in index.drugs.items() if k.startswith(key) and k == class_key(v[0])
+                    v
+                    for k, v in drug_index.names.items()
+                    if k.startswith(key) and k == class_key(v[0])
                 }
                 hit = next(iter(names)) if len(names) == 1 else None
             if hit is None and (size > 1 or key not in _NOT_A_CLASS_WORD):
@@ -594,14 +613,15 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def _correction(index: SearchIndex, word: str) -> tuple[str, str] | None:
+def _correction(index: SearchIndex, drug_index: DrugIndex, word: str) -> tuple[str, str] | None:
     """The vocabulary word nearest to an unknown word, with its language: ("colitis", "en")."""
     if len(word) < 5 or word.isdigit():
         return None
     limit = 1 if len(word) <= 7 else 2
     best = None
-    for language in LANGUAGES:
-        for surface in index.surfaces[language]:
+    vocabularies = [(language, index.surfaces[language]) for language in LANGUAGES]
+    for language, surfaces in [*vocabularies, ("en", drug_index.surfaces)]:
+        for surface in surfaces:
             if surface == word:
                 continue
             distance = _edit_distance(word, surface, limit)
@@ -721,12 +741,15 @@ def search(query: str, *, language: str | None = None, queryset=None) -> SearchO
     words = folded.split()
     if not words:
         return outcome
-    index = build_index(queryset)
+    index, toxicities = build_index(queryset)
+    # The drug vocabulary is read only when a word is not a guideline word (a drug name, a code, a typo).
+    stop = _stop_words("en") | _stop_words("nl")
+    unknown = [
+        word for word in words if word not in stop and len(word) >= 3 and not _known(index, word)
+    ]
+    drug_index = build_drug_index() if unknown else NO_DRUGS
 
-    drugs, drug_positions = _drugs(index, words)
-    outcome.drugs = [name for name, _code in drugs]
-    families = {FAMILY_OF[code] for _name, code in drugs}
-    classes = {code for _name, code in drugs}
+    drugs, drug_positions = _drugs(drug_index, words)
 
     # Misspelt words: corrected to the nearest vocabulary word, offered as "did you mean".
     corrected, suggestion_words, any_correction = {}, list(words), False
@@ -735,13 +758,19 @@ def search(query: str, *, language: str | None = None, queryset=None) -> SearchO
             continue
         if _known(index, word):
             continue
-        correction = _correction(index, word)
+        correction = _correction(index, drug_index, word)
         if correction:
             corrected[position] = correction
             suggestion_words[position] = correction[0]
             any_correction = True
     if any_correction:
         outcome.suggestion = " ".join(suggestion_words)
+        # A corrected word may be a drug name ("pembrolizumap").
+        drugs, drug_positions = _drugs(drug_index, suggestion_words)
+
+    outcome.drugs = [name for name, _code in drugs]
+    families = {FAMILY_OF[code] for _name, code in drugs}
+    classes = {code for _name, code in drugs}
 
     scores: dict[int, tuple[float, str]] = {}
     for query_language in LANGUAGES:
@@ -794,9 +823,9 @@ def search(query: str, *, language: str | None = None, queryset=None) -> SearchO
     anchor = f"#grade-{grade}" if grade else ""
     outcome.hits = [
         Hit(
-            toxicity=index.entries[number].toxicity,
+            toxicity=toxicities[number],
             score=round(value, 3),
-            url=index.entries[number].toxicity.get_absolute_url() + anchor,
+            url=toxicities[number].get_absolute_url() + anchor,
             matched=matched,
             higher_risk=higher_risk,
         )

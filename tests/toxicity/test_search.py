@@ -231,7 +231,7 @@ def test_a_drug_name_prefix_counts(demo_guidelines, db):
         ("pnemonitis", "en", "pneumonitis", "pneumonitis"),
         ("diaree", "nl", "diarree", "colitis"),
         ("uveitus", "en", "uveitis", "uveitis"),
-        ("pembrolizumap", "en", "pembrolizumab", None),
+        ("pembrolizumap", "en", "pembrolizumab", "colitis"),
     ],
 )
 def test_a_typo_is_corrected_and_offered(demo_guidelines, db, query, language, suggestion, slug):
@@ -245,10 +245,16 @@ def test_a_correct_query_offers_no_correction(demo_guidelines, db):
     assert search("colitis").suggestion == ""
 
 
-def test_search_runs_two_queries(demo_guidelines, db, django_assert_num_queries):
-    # One for the published guidelines, one for the drug vocabulary; the index itself is cached.
-    with django_assert_num_queries(2):
+def test_a_symptom_search_runs_one_query_and_a_drug_search_two(
+    demo_guidelines, db, django_assert_num_queries
+):
+    # One for the published guidelines (the index itself is cached); the drug vocabulary only when a
+    # word is not a guideline word.
+    search("loose stools")
+    with django_assert_num_queries(1):
         search("loose stools")
+    with django_assert_num_queries(2):
+        search("Keytruda")
 
 
 # --- the vocabulary files ----------------------------------------------------------------------------
