@@ -617,7 +617,9 @@ def _correction(index: SearchIndex, drug_index: DrugIndex, word: str) -> tuple[s
     """The vocabulary word nearest to an unknown word, with its language: ("colitis", "en")."""
     if len(word) < 5 or word.isdigit():
         return None
-    limit = 1 if len(word) <= 7 else 2
+    # One edit for a short word, two from six letters on when the first letter is right (typos
+    # rarely hit the first letter, and it keeps everyday words from being "corrected").
+    limit = 1 if len(word) <= 5 else 2
     best = None
     vocabularies = [(language, index.surfaces[language]) for language in LANGUAGES]
     for language, surfaces in [*vocabularies, ("en", drug_index.surfaces)]:
@@ -625,7 +627,7 @@ def _correction(index: SearchIndex, drug_index: DrugIndex, word: str) -> tuple[s
             if surface == word:
                 continue
             distance = _edit_distance(word, surface, limit)
-            if distance <= limit:
+            if distance <= limit and (distance == 1 or surface[0] == word[0]):
                 ratio = difflib.SequenceMatcher(None, word, surface).ratio()
                 candidate = (distance, -ratio, language != translation.get_language(), surface)
                 if best is None or candidate < best[0]:
