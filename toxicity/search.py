@@ -95,7 +95,8 @@ STOP_WORDS = {
         yesterday also too so just like feel feels feeling felt keep keeps kind sort of about all over
         there here can cant cannot could do does did dont not no any started start starting suddenly
         what which who how patient pt c o complains complaining reports reported having go goes going
-        went gone come comes came won wont up way away again still immunotherapy treatment"""
+        went gone come comes came won wont up way away again still immunotherapy treatment side
+        effect effects adverse event events"""
     ),
     "nl": _word_set(
         """de het een en van in op aan met zonder of te mijn mij me ik is ben bent heb heeft hebt hebben
@@ -103,7 +104,7 @@ STOP_WORDS = {
         nog wel niet geen last klacht klachten krijg krijgt kreeg gekregen voel voelt voelen beetje
         steeds soms nu vandaag gisteren u uw je jij hij zij ze we wij ons onze mn zo nou toch dan als
         patient patiente meldt heeft door kan kun kunt kunnen kon konden meer goed moet moeten
-        wil wilt ga gaat gaan ging doet doen immunotherapie behandeling"""
+        wil wilt ga gaat gaan ging doet doen immunotherapie behandeling bijwerking bijwerkingen"""
     ),
 }
 # The stop lists are matched after stemming, so they are stemmed on first use (see _stop_words).
@@ -559,9 +560,28 @@ def _grade(folded: str) -> tuple[int | None, str]:
     return grade, (folded[: match.start()] + " " + folded[match.end() :]).strip()
 
 
-def _drugs(drug_index: DrugIndex, words: list[str]) -> tuple[list[tuple[str, str]], set[int]]:
-    """Drug and class names in the query: [(label, class code)] and the positions of their words.
-    "Keytruda", "MK-3475", "anti-PD-1", "CAR-T", "pembro" (a prefix of an INN) all count."""
+# Therapy families by spelling-free name ("checkpoint inhibitors", "ICI", "celtherapie"), singular.
+_FAMILY_NAMES = {
+    **{class_key(code): code for code in _GUIDELINE_FAMILIES},
+    **{
+        class_key(str(TherapyFamily(code).label)).removesuffix("s"): code
+        for code in _GUIDELINE_FAMILIES
+    },
+    "checkpointinhibitor": TherapyFamily.CHECKPOINT,
+    "ici": TherapyFamily.CHECKPOINT,
+    "checkpointremmer": TherapyFamily.CHECKPOINT,
+    "immuuncheckpointremmer": TherapyFamily.CHECKPOINT,
+    "celtherapie": TherapyFamily.CELL_THERAPY,
+    "tcelengager": TherapyFamily.T_CELL_ENGAGER,
+}
+
+
+def _drugs(
+    drug_index: DrugIndex, words: list[str], acronyms: frozenset[str] = frozenset()
+) -> tuple[list[tuple[str, str, str]], set[int]]:
+    """Drug, class and family names in the query: [(label, class code or "", family code)] and the
+    positions of their words. "Keytruda", "MK-3475", "anti-PD-1", "CAR-T", "pembro" (a prefix of an
+    INN) and "checkpoint inhibitors" all count; "bite" only when written as an acronym (BiTE)."""
     found, used = [], set()
     for size in (4, 3, 2, 1):
         for start in range(len(words) - size + 1):
@@ -571,18 +591,24 @@ def _drugs(drug_index: DrugIndex, words: list[str]) -> tuple[list[tuple[str, str
             key = "".join(words[start : start + size])
             if len(key) < 3:
                 continue
-            hit = drug_index.names.get(key)
-            if hit is None and size == 1 and len(key) >= 4:
+            hit = None
+            drug = drug_index.names.get(key)
+            if drug is None and size == 1 and len(key) >= 4:
                 names = {
                     v
                     for k, v in drug_index.names.items()
                     if k.startswith(key) and k == class_key(v[0])
                 }
-                hit = next(iter(names)) if len(names) == 1 else None
-            if hit is None and (size > 1 or key not in _NOT_A_CLASS_WORD):
+                drug = next(iter(names)) if len(names) == 1 else None
+            if drug:
+                hit = (drug[0], drug[1], FAMILY_OF[drug[1]])
+            elif size > 1 or key not in _NOT_A_CLASS_WORD or key in acronyms:
                 code = canonical_class(key)
+                family = _FAMILY_NAMES.get(key.removesuffix("s"))
                 if code and FAMILY_OF.get(code) in _GUIDELINE_FAMILIES:
-                    hit = (class_label(code), code)
+                    hit = (class_label(code), code, FAMILY_OF[code])
+                elif family:
+                    hit = (str(TherapyFamily(family).label), "", family)
             if hit:
                 found.append(hit)
                 used |= positions
@@ -751,7 +777,13 @@ def search(query: str, *, language: str | None = None, queryset=None) -> SearchO
     ]
     drug_index = build_drug_index() if unknown else NO_DRUGS
 
-    drugs, drug_positions = _drugs(drug_index, words)
+    # Words written with two or more capitals (BiTE, TIL) may be class acronyms.
+    acronyms = frozenset(
+        word.lower()
+        for word in re.findall(r"[A-Za-z]+", query)
+        if sum(c.isupper() for c in word) >= 2
+    )
+    drugs, drug_positions = _drugs(drug_index, words, acronyms)
 
     # Misspelt words: corrected to the nearest vocabulary word, offered as "did you mean".
     corrected, suggestion_words, any_correction = {}, list(words), False
@@ -768,11 +800,11 @@ def search(query: str, *, language: str | None = None, queryset=None) -> SearchO
     if any_correction:
         outcome.suggestion = " ".join(suggestion_words)
         # A corrected word may be a drug name ("pembrolizumap").
-        drugs, drug_positions = _drugs(drug_index, suggestion_words)
+        drugs, drug_positions = _drugs(drug_index, suggestion_words, acronyms)
 
-    outcome.drugs = [name for name, _code in drugs]
-    families = {FAMILY_OF[code] for _name, code in drugs}
-    classes = {code for _name, code in drugs}
+    outcome.drugs = [name for name, _code, _family in drugs]
+    families = {family for _name, _code, family in drugs}
+    classes = {code for _name, code, _family in drugs if code}
 
     scores: dict[int, tuple[float, str]] = {}
     for query_language in LANGUAGES:

@@ -213,6 +213,23 @@ def test_car_t_lists_crs_and_icans(demo_guidelines, db, query):
     assert set(slugs(query)) == {"cytokine-release-syndrome", "icans"}
 
 
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("checkpoint inhibitors", CHECKPOINT_COUNT),
+        ("BiTE", 2),
+        ("bispecific", 2),
+        ("ICI", CHECKPOINT_COUNT),
+    ],
+)
+def test_a_therapy_family_or_class_acronym_lists_its_guidelines(demo_guidelines, db, query, count):
+    assert len(slugs(query)) == count
+
+
+def test_an_everyday_word_is_not_read_as_a_class(demo_guidelines, db):
+    assert not search("insect bite").drugs
+
+
 def test_a_drug_with_a_symptom_prefers_that_drugs_guidelines(demo_guidelines, db):
     assert slugs("confusion after CAR-T")[0] == "icans"
     assert slugs("confusion")[0] == "encephalitis"
