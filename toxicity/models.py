@@ -283,7 +283,7 @@ class ToxicityQuerySet(PublishableQuerySet):
 
     def search(self, query: str):
         """Toxicities found for `query` in patients', nurses' or clinicians' words, best first (the
-        rules live in toxicity/search.py)."""
+        rules live in toxicity/search/)."""
         from toxicity.search import search  # the search module imports this one
 
         pks = [hit.toxicity.pk for hit in search(query, queryset=self)]

@@ -354,6 +354,7 @@ CARD_RULES = [
     (r"ooglid|eyelid|dubbel|double|slik|swallow", {"myasthenia-gravis"}),
     (r"dorst|thirst|veel plassen|much urine|a lot of urine", {"type-1-diabetes"}),
     (r"minder plassen|minder urine|less urine", {"nephritis"}),
+    (r"autorijden|driving", {"icans"}),  # advice after CAR-T, if the card lists it with the signs
 ]
 
 
