@@ -79,6 +79,8 @@ EXACT, PREFIX, CORRECTED = 1.0, 0.75, 0.8  # match quality of one word
 OTHER_LANGUAGE = 0.95  # a tie between languages goes to the page's language
 RELATIVE_CUTOFF = 0.4  # results scoring under 40% of the best are dropped
 MAX_RESULTS = 4  # a symptom query lists at most this many guidelines
+# Words that refine a phrase ("not peeing much") but never point to a guideline on their own.
+MODIFIERS = frozenset({"not"})
 FAMILY_BOOST, HIGHER_RISK_BOOST, OTHER_FAMILY_PENALTY = 1.15, 1.3, 0.5
 # Spelling-free class keys that are also everyday words ("insect bite", "other", "til" in Dutch).
 _NOT_A_CLASS_WORD = frozenset({"bite", "other", "til", "tce", "vaccine", "cytokine"})
@@ -242,7 +244,7 @@ def _score(
     if not query:
         return 0.0, ""
     matched_keys = {key for _word, matches in query for key in matches}
-    total, explained, best_term, best_term_score = 0.0, 0, "", 0.0
+    total, explained, best_term, best_term_score = 0.0, set(), "", 0.0
     key_terms = entry.key_terms[language]
     for query_key, matches in query:
         best = 0.0
@@ -256,9 +258,11 @@ def _score(
             if value > best_term_score:
                 best_term_score, best_term = value, term.text
         if best:
-            explained += 1
+            explained.add(query_key)
             total += best * index.idf(query_key, language)
-    return total * (0.5 + 0.5 * explained / len(query)), best_term
+    if explained <= MODIFIERS:
+        return 0.0, ""  # "not" alone says nothing
+    return total * (0.5 + 0.5 * len(explained) / len(query)), best_term
 
 
 # --- The search -------------------------------------------------------------------------------------

@@ -166,6 +166,20 @@ class SearchIndex:
                     return head, tail
         return None
 
+    def _split_head(self, word: str, known: set[str]) -> tuple[str, ...] | None:
+        """A query compound whose first part is a long vocabulary word: "woordvindingsproblemen" ->
+        "woordvinding" + "problemen". Six letters at least, so "hartstikke" stays whole."""
+        for cut in range(len(word) - 3, 5, -1):
+            head, tail = word[:cut], word[cut:]
+            for link in ("s", ""):
+                base = head.removesuffix(link) if link else head
+                key = stem(base, "nl")
+                if head.endswith(link) and len(base) >= 6 and key in known:
+                    return key, tail
+                if head.endswith(link) and len(base) >= 6 and key in self.compounds["nl"]:
+                    return (*self.compounds["nl"][key], tail)
+        return None
+
     def expand(self, keys: tuple[str, ...] | list[str], language: str) -> tuple[str, ...]:
         compounds = self.compounds.get(language, {})
         known = self.keys[language]
@@ -173,7 +187,7 @@ class SearchIndex:
         for key in keys:
             parts = compounds.get(key)
             if parts is None and language == "nl" and key not in known and len(key) >= 6:
-                parts = self._split(key, known)
+                parts = self._split(key, known) or self._split_head(key, known)
             expanded.extend(parts or (key,))
         return tuple(expanded)
 

@@ -23,7 +23,7 @@ STOP_WORDS = {
         being have has had having got get gets getting it its this that these those he she his her they
         their them we our you your very really quite bit little some since after before when now today
         yesterday also too so just like feel feels feeling felt keep keeps kind sort of about all over
-        there here can cant cannot could do does did dont not no any started start starting suddenly
+        there here can cant cannot could do does did dont no any started start starting suddenly
         what which who how patient pt c o complains complaining reports reported having go goes going
         went gone come comes came won wont up way away again still immunotherapy treatment side
         effect effects adverse event events"""
