@@ -127,6 +127,19 @@ def test_dutch_moe_finds_tiredness_guidelines_only(demo_guidelines, db):
     }
 
 
+def test_dutch_compounds_are_split_into_known_parts(demo_guidelines, db):
+    assert slugs("buikpijn", "nl")[0] == "colitis"
+    assert slugs("pijn in de buik", "nl")[0] == "colitis"
+    assert slugs("ademhalingsproblemen", "nl")[0] == "pneumonitis"
+    assert not slugs("hartstikke", "nl")  # "hart" + "stikke" is no compound of the vocabulary
+
+
+def test_not_refines_a_phrase_but_finds_nothing_alone(demo_guidelines, db):
+    assert slugs("not weeing much")[0] == "nephritis"
+    assert slugs("passing much urine")[0] == "type-1-diabetes"
+    assert not slugs("not well")
+
+
 @pytest.mark.parametrize("query", ["xyzzy", "qwertyuiop", "of the"])
 def test_nonsense_finds_nothing(demo_guidelines, db, query):
     assert not search(query).hits
