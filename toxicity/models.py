@@ -332,15 +332,15 @@ class ToxicityQuerySet(PublishableQuerySet):
         )
 
     def search(self, query: str):
-        """Toxicities whose name, aliases, symptoms, organ, CTCAE term or drug classes contain every
-        word of `query`, British or American spelling, lay words included."""
-        words = search_words(query)
-        if not words:
+        """Toxicities found for `query` in patients', nurses' or clinicians' words, best first (the
+        rules live in toxicity/search/)."""
+        from toxicity.search import search  # the search module imports this one
+
+        pks = [hit.toxicity.pk for hit in search(query, queryset=self)]
+        if not pks:
             return self.none()
-        condition = Q()
-        for word in words:
-            condition &= Q(search_text__contains=word)
-        return self.filter(condition)
+        rank = models.Case(*(models.When(pk=pk, then=i) for i, pk in enumerate(pks)))
+        return self.filter(pk__in=pks).order_by(rank)
 
     def with_guideline(self):
         """Everything a guideline page or the API shows, in a fixed number of queries."""

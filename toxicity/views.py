@@ -29,6 +29,7 @@ from toxicity.models import (
     TaskForceMember,
     Toxicity,
 )
+from toxicity.search import as_hits, search
 from toxicity.services import consult_request_create
 
 
@@ -44,12 +45,13 @@ def index(request):
         query = form.cleaned_data["q"].strip()
         if form.cleaned_data["organ"]:
             organ = OrganSystem.objects.filter(slug=form.cleaned_data["organ"]).first()
-    results = None
+    results, outcome = None, None
     if query:
-        results = list(_published().search(query))
+        outcome = search(query)
+        results = outcome.hits
     elif organ:
-        results = list(_published().filter(organ_system=organ))
-    context = {"form": form, "query": query, "organ": organ, "results": results}
+        results = as_hits(_published().filter(organ_system=organ))
+    context = {"form": form, "query": query, "organ": organ, "results": results, "outcome": outcome}
     if request.GET.get("fragment") == "results":
         return render(request, "toxicity/toxicity_list.html#results", context)
     published = Toxicity.objects.published()
