@@ -359,7 +359,10 @@ CARD_RULES = [
     (r"duizel|dizz", {"hypophysitis", "adrenal-insufficiency"}),
     (r"borst|chest", {"myocarditis"}),
     (r"hartklop|palpit", {"myocarditis", "thyrotoxicosis"}),
-    (r"spierzwak|muscle weak", {"myositis", "myasthenia-gravis", "guillain-barre"}),
+    (
+        r"spierzwak|spieren|spierpijn|muscle weak|weak or painful muscles|muscles",
+        {"myositis", "myasthenia-gravis", "guillain-barre"},
+    ),
     (r"woord|word|handschrift|handwriting|schrijven|writing", {"icans"}),
     (r"verward|confus|suf|drows|aanval|seizure", {"encephalitis", "icans"}),
     (r"koorts|fever", {"cytokine-release-syndrome"}),

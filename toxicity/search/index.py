@@ -12,15 +12,10 @@ from toxicity.models import Toxicity
 from toxicity.search.normalise import LANGUAGES, fold, normalise, stem
 from toxicity.search.vocabulary import load_vocabulary
 
-# Toxicity families as the guideline records store them today (booleans) mapped to the vocabulary's
-# family codes; records that already carry `family_list` (family codes) are read directly.
-_FLAG_FAMILIES = {
-    "applies_checkpoint": TherapyFamily.CHECKPOINT,
-    "applies_car_t": TherapyFamily.CELL_THERAPY,
-    "applies_bispecific": TherapyFamily.T_CELL_ENGAGER,
-}
 # Families the guidelines cover; a class outside them (vaccines, cytokines) is not a search entry point.
-_GUIDELINE_FAMILIES = frozenset(_FLAG_FAMILIES.values())
+_GUIDELINE_FAMILIES = frozenset(
+    {TherapyFamily.CHECKPOINT, TherapyFamily.CELL_THERAPY, TherapyFamily.T_CELL_ENGAGER}
+)
 
 
 @dataclass(frozen=True)
@@ -42,9 +37,7 @@ class _Entry:
 
 
 def _families(toxicity) -> frozenset[str]:
-    if hasattr(toxicity, "family_list"):
-        return frozenset(toxicity.family_list)
-    return frozenset(family for flag, family in _FLAG_FAMILIES.items() if getattr(toxicity, flag))
+    return frozenset(toxicity.family_list)
 
 
 def _higher_risk(toxicity) -> frozenset[str]:
