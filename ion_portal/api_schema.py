@@ -100,13 +100,20 @@ class StrictFilterExtension(DjangoFilterExtension):
         values = _vocabulary(filter_field)
         if values is not None:
             many = isinstance(filter_field, django_filters.ModelMultipleChoiceFilter)
-            # An empty database has no values yet, and OpenAPI forbids an empty enum.
-            schema = {"type": "string", "enum": values} if values else {"type": "string"}
+            if values:
+                schema = {"type": "string", "enum": values}
+                schema = {"type": "array", "items": schema} if many else schema
+            elif many:
+                # An empty vocabulary (a new database) accepts no value, and OpenAPI forbids an
+                # empty enum: say "no items" instead.
+                schema = {"type": "array", "items": {"type": "string"}, "maxItems": 0}
+            else:
+                schema = {"type": "string", "maxLength": 0}  # only the blank "no filter" value
             return [
                 build_parameter_type(
                     name=field_name,
                     location=OpenApiParameter.QUERY,
-                    schema={"type": "array", "items": schema} if many else schema,
+                    schema=schema,
                     explode=True if many else None,
                     description=str(filter_field.label or ""),
                 )
