@@ -20,6 +20,7 @@ _DOCUMENTED_ERRORS = {
     "404": "No such object, or a page number past the end.",
     "406": "The requested format is not offered.",
     "429": "Rate limit exceeded; see the Retry-After header.",
+    "503": "The database is unavailable for a moment; retry after Retry-After seconds.",
 }
 
 

@@ -122,6 +122,7 @@ _ISSUE_CODES = {
     405: "not-supported",
     406: "not-supported",
     429: "throttled",
+    503: "transient",
 }
 
 
@@ -182,6 +183,7 @@ class FhirAutoSchema(AutoSchema):
             "401": "Wrong or revoked API key.",
             "404": "No such published study.",
             "429": "Rate limit exceeded (Retry-After).",
+            "503": "The database is unavailable for a moment (Retry-After).",
         }.items():
             if code not in responses:
                 response = self._get_response_for_code(OperationOutcomeSerializer, code)
