@@ -55,12 +55,16 @@ def test_generated_client_lists_pages_filters_fetches_and_downloads(live_server,
     _key, raw_key = ApiKey.generate(name="Generated client", partner=partner)
     schema = httpx.get(f"{live_server.url}/api/v1/schema/?format=json").json()
     ion_client = _generate(schema, tmp_path)
+    models = importlib.import_module("ion_client.models")
+    with ion_client.AuthenticatedClient(
+        base_url=live_server.url, token=raw_key, prefix="Api-Key", raise_on_unexpected_status=True
+    ) as client:
+        _exercise(client, models)
+
+
+def _exercise(client, models):
     api = importlib.import_module("ion_client.api.trials.api_v1_trials_list")
     detail = importlib.import_module("ion_client.api.trials.api_v1_trials_retrieve")
-    models = importlib.import_module("ion_client.models")
-    client = ion_client.AuthenticatedClient(
-        base_url=live_server.url, token=raw_key, prefix="Api-Key", raise_on_unexpected_status=True
-    )
 
     # List and page: every page parses into the generated models, and pages do not overlap.
     first = api.sync(client=client, page_size=5)
