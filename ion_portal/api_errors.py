@@ -206,9 +206,10 @@ def server_error_response(request) -> JsonResponse | None:
     """For the site's 500 handler: an unexpected error under /api/ answers the API's JSON error
     and under /fhir/ an OperationOutcome (None for other paths, which get the HTML page)."""
     message = _("An unexpected error occurred. It has been logged.")
-    if request.path.startswith("/api/"):
+    path = getattr(request, "path", "")  # Django may call the handler without a request
+    if path.startswith("/api/"):
         return JsonResponse(error_body(500, message), status=500)
-    if request.path.startswith("/fhir/"):
+    if path.startswith("/fhir/"):
         outcome = {
             "resourceType": "OperationOutcome",
             "issue": [{"severity": "fatal", "code": "exception", "diagnostics": message}],
