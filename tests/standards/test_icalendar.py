@@ -20,6 +20,8 @@ import vobject
 
 from tests.education.conftest import make_event
 
+from .npm import npm_ci
+
 pytestmark = pytest.mark.django_db
 
 ICALJS = Path(__file__).parent / "icaljs"
@@ -35,10 +37,7 @@ def icaljs() -> Path:
         if os.environ.get("CI") == "true":
             pytest.fail("Node and npm are needed for the ical.js check")
         pytest.skip("Node and npm are not installed")
-    if not (ICALJS / "node_modules" / "ical.js").exists():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"], cwd=ICALJS, check=True, capture_output=True
-        )
+    npm_ci(ICALJS, ICALJS / "node_modules" / "ical.js" / "package.json")
     return ICALJS / "times.mjs"
 
 
