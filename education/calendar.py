@@ -1,13 +1,21 @@
 """iCalendar (RFC 5545) output for events: one event's `.ics` and the subscribable, filterable feed.
 
 Stable UIDs (the event's UUID at the site's host), DTSTART/DTEND with a TZID and the matching
-VTIMEZONE (icalendar's `add_missing_timezones`), DTSTAMP on every VEVENT, SEQUENCE from the last change
-so calendar apps pick up updates, and VALUE=DATE for all-day events (DTEND exclusive, RFC 5545 3.6.1).
+VTIMEZONE, DTSTAMP on every VEVENT, SEQUENCE from the last change so calendar apps pick up updates,
+and VALUE=DATE for all-day events (DTEND exclusive, RFC 5545 3.6.1).
+
+The VTIMEZONE states each zone's current rule as yearly RRULEs (`FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU`),
+read from the tz database and checked year by year over the events' span. icalendar's own
+`add_missing_timezones` writes long RDATE lists starting in 1970 instead, which ical.js and vobject
+misread (both put summer events an hour late); it remains the fallback for a zone whose rule cannot
+be said as one yearly RRULE per observance.
 """
 
 from __future__ import annotations
 
+import calendar as gregorian
 import datetime
+import zoneinfo
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -64,6 +72,103 @@ def _vevent(event: Event, *, base_url: str, stamp: datetime.datetime) -> icalend
     return vevent
 
 
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+UTC = datetime.UTC
+
+
+def _offset_changes(zone: zoneinfo.ZoneInfo, year: int) -> list[datetime.datetime]:
+    """The UTC instants in `year` at which the zone's UTC offset changes (to the minute)."""
+    changes = []
+    day = datetime.datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=UTC)
+    while day < end:
+        after = day + datetime.timedelta(days=1)
+        if day.astimezone(zone).utcoffset() != after.astimezone(zone).utcoffset():
+            low, high = day, after  # bisect to the minute
+            while high - low > datetime.timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset():
+                    low = middle
+                else:
+                    high = middle
+            changes.append(high.replace(second=0, microsecond=0))
+        day = after
+    return changes
+
+
+def _rule_date(year: int, month: int, weekday: int, nth: int) -> datetime.date:
+    """The nth (or last, nth=-1) given weekday of a month."""
+    if nth == -1:
+        last = datetime.date(year, month, gregorian.monthrange(year, month)[1])
+        return last - datetime.timedelta(days=(last.weekday() - weekday) % 7)
+    first = datetime.date(year, month, 1)
+    return first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+
+
+def _observance(zone, instant: datetime.datetime, first_year: int):
+    """One STANDARD/DAYLIGHT observance with its yearly rule, from one offset change."""
+    before = (instant - datetime.timedelta(minutes=1)).astimezone(zone)
+    after = instant.astimezone(zone)
+    local = (instant + before.utcoffset()).replace(tzinfo=None)  # in the old offset (RFC 5545)
+    last_week = local.day + 7 > gregorian.monthrange(local.year, local.month)[1]
+    nth = -1 if last_week else (local.day - 1) // 7 + 1
+    # DAYLIGHT is the observance with the larger offset (Europe/Dublin's tz data says it the other
+    # way round, with a negative DST in winter).
+    daylight = after.utcoffset() > before.utcoffset()
+    component = icalendar.TimezoneDaylight() if daylight else icalendar.TimezoneStandard()
+    start = datetime.datetime.combine(
+        _rule_date(first_year, local.month, local.weekday(), nth), local.time()
+    )
+    component.add("dtstart", start)
+    component.add(
+        "rrule",
+        {"freq": "yearly", "bymonth": local.month, "byday": f"{nth}{_WEEKDAYS[local.weekday()]}"},
+    )
+    component.add("tzoffsetfrom", before.utcoffset())
+    component.add("tzoffsetto", after.utcoffset())
+    component.add("tzname", after.tzname())
+    rule = (local.month, local.weekday(), nth, local.time(), before.utcoffset(), after.utcoffset())
+    return component, rule
+
+
+def vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone | None:
+    """The zone as a VTIMEZONE with yearly RRULEs valid from first_year to last_year, or None when
+    its rules changed in that span (the caller falls back to icalendar's RDATE form)."""
+    zone = zoneinfo.ZoneInfo(tzid)
+    timezone_component = icalendar.Timezone()
+    timezone_component.add("tzid", tzid)
+    changes = _offset_changes(zone, first_year)
+    if not changes:
+        offset = datetime.datetime(first_year, 7, 1, tzinfo=UTC).astimezone(zone)
+        for year in range(first_year, last_year + 1):
+            if _offset_changes(zone, year):
+                return None
+        standard = icalendar.TimezoneStandard()
+        standard.add("dtstart", datetime.datetime(first_year, 1, 1))
+        standard.add("tzoffsetfrom", offset.utcoffset())
+        standard.add("tzoffsetto", offset.utcoffset())
+        standard.add("tzname", offset.tzname())
+        timezone_component.add_component(standard)
+        return timezone_component
+    if len(changes) != 2:
+        return None
+    rules = []
+    for instant in changes:
+        component, rule = _observance(zone, instant, first_year)
+        timezone_component.add_component(component)
+        rules.append(rule)
+    # The same two changes, by the same rules, every year of the span: else the RRULEs would lie.
+    for year in range(first_year, last_year + 1):
+        expected = sorted(
+            datetime.datetime.combine(_rule_date(year, month, weekday, nth), time) - before
+            for month, weekday, nth, time, before, _after in rules
+        )
+        actual = [c.replace(tzinfo=None) for c in _offset_changes(zone, year)]
+        if actual != expected:
+            return None
+    return timezone_component
+
+
 def build_calendar(events: Iterable[Event], *, base_url: str, name: str) -> bytes:
     """A VCALENDAR with the given events, their VTIMEZONEs and a calendar name for subscribers."""
     calendar = icalendar.Calendar()
@@ -76,8 +181,25 @@ def build_calendar(events: Iterable[Event], *, base_url: str, name: str) -> byte
     # Subscribers' apps poll at most every few hours; ask for twice a day.
     calendar.add("refresh-interval", datetime.timedelta(hours=12), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
-    stamp = timezone.now().replace(microsecond=0)
+    events = list(events)
+    # DTSTAMP: when this content was created, i.e. last changed; a clock reading instead would make
+    # every download differ, and the ETag (a hash of the body) useless.
+    changed = [event.updated_at for event in events if event.updated_at]
+    stamp = (max(changed) if changed else timezone.now()).astimezone(UTC).replace(microsecond=0)
+    spans: dict[str, tuple[int, int]] = {}
+    for event in events:
+        if not event.all_day:
+            first, last = spans.get(event.timezone, (event.local_start.year, event.local_end.year))
+            spans[event.timezone] = (
+                min(first, event.local_start.year),
+                max(last, event.local_end.year),
+            )
+    for tzid, (first, last) in sorted(spans.items()):
+        # From the year before: an event in January then lies after both observances' DTSTART.
+        component = vtimezone(tzid, first - 1, last)
+        if component is not None:
+            calendar.add_component(component)
     for event in events:
         calendar.add_component(_vevent(event, base_url=base_url, stamp=stamp))
-    calendar.add_missing_timezones()
+    calendar.add_missing_timezones()  # only for zones vtimezone() could not state as RRULEs
     return calendar.to_ical()

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+
+from ion_portal.feeds import PortalFeed
 
 from .models import Event, NewsItem
 
 FEED_LENGTH = 20
 
 
-class NewsAtomFeed(Feed):
-    feed_type = Atom1Feed
+class NewsAtomFeed(PortalFeed):
+    tag_kind = "news"
     title = _("ION Portal news")
     subtitle = _("News of the Immuno-Oncology Network.")
     link = reverse_lazy("education:news_list")
@@ -34,14 +34,11 @@ class NewsAtomFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.author.display_name if item.author else None
-
-    def item_guid(self, item):
-        return f"news-{item.pk}"
+        return item.author.display_name if item.author else super().item_author_name(item)
 
 
-class EventsAtomFeed(Feed):
-    feed_type = Atom1Feed
+class EventsAtomFeed(PortalFeed):
+    tag_kind = "event"
     title = _("ION Portal agenda")
     subtitle = _("Upcoming events of the Immuno-Oncology Network.")
     link = reverse_lazy("education:event_list")

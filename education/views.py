@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from ion_portal.feeds import conditional_response
 from ion_portal.listing import FilteredListMixin
 
 from . import calendar
@@ -110,7 +111,8 @@ def event_ics(request, slug: str) -> HttpResponse:
     """One event as an `.ics` file to add to a calendar."""
     event = get_object_or_404(Event.objects.published(), slug=slug)
     body = calendar.build_calendar([event], base_url=_base_url(request), name=event.title)
-    return _ics_response(body, f"{event.slug}.ics")
+    response = _ics_response(body, f"{event.slug}.ics")
+    return conditional_response(request, response, last_modified=event.updated_at)
 
 
 @require_GET
@@ -145,7 +147,8 @@ def events_feed_ics(request) -> HttpResponse:
     response = _ics_response(body, "ion-agenda.ics")
     # A subscription is displayed, not downloaded.
     response["Content-Disposition"] = 'inline; filename="ion-agenda.ics"'
-    return response
+    changed = [moment for moment in (state["changed"], state["published"]) if moment]
+    return conditional_response(request, response, last_modified=max(changed, default=None))
 
 
 class ResourceListView(FilteredListMixin, ListView):

@@ -9,6 +9,9 @@ Every 4xx body looks like::
 
 `errors` and `allowed` appear when they have something to say; a 429 also carries `retry_after`
 (seconds), as does its `Retry-After` header.
+
+When the database is unreachable the answer is a JSON 503 with `Retry-After` (not Django's HTML
+500), and `server_error_body` gives the site's 500 handler the same shape for /api/ and /fhir/.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -40,6 +44,20 @@ class InvalidParameter(exceptions.APIException):
     def __init__(self, name: str, message: str, allowed: list[str] | None = None):
         super().__init__(detail={name: [message]}, code=self.default_code)
         self.allowed = {name: allowed} if allowed else {}
+
+
+DATABASE_RETRY_AFTER = 30  # seconds; a restarting database is usually back within this
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    """The database cannot be reached (down, restarting, out of connections): 503, try again."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+    default_detail = gettext_lazy(
+        "The service is temporarily unavailable. Please try again shortly."
+    )
+    wait = DATABASE_RETRY_AFTER
 
 
 class InvalidFilter(exceptions.APIException):
@@ -112,6 +130,8 @@ _CODES = {
     406: "not_acceptable",
     415: "unsupported_media_type",
     429: "throttled",
+    500: "server_error",
+    503: "service_unavailable",
 }
 
 
@@ -151,6 +171,10 @@ def exception_handler(exc, context):
         # Out-of-range numbers, NUL bytes and undecodable input come from the request, not from us.
         logger.warning("Bad API request turned into a 400: %r", exc)
         exc = exceptions.ParseError(_("The request contains a value that cannot be used."))
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        # Not a bug of the request nor of ours: the database is away. Logged, answered in JSON.
+        logger.error("Database unavailable during an API request: %r", exc)
+        exc = DatabaseUnavailable()
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -178,6 +202,22 @@ def exception_handler(exc, context):
     return response
 
 
+def server_error_response(request) -> JsonResponse | None:
+    """For the site's 500 handler: an unexpected error under /api/ answers the API's JSON error
+    and under /fhir/ an OperationOutcome (None for other paths, which get the HTML page)."""
+    message = _("An unexpected error occurred. It has been logged.")
+    path = getattr(request, "path", "")  # Django may call the handler without a request
+    if path.startswith("/api/"):
+        return JsonResponse(error_body(500, message), status=500)
+    if path.startswith("/fhir/"):
+        outcome = {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "fatal", "code": "exception", "diagnostics": message}],
+        }
+        return JsonResponse(outcome, status=500, content_type="application/fhir+json")
+    return None
+
+
 def api_not_found(request, *args, **kwargs):
     """Unknown paths under /api/v1/ answer in JSON too, not with the site's HTML 404 page."""
     body = error_body(404, _("No API endpoint at this address. See /api/v1/docs/."))
@@ -201,5 +241,6 @@ class ErrorSerializer(serializers.Serializer):
         help_text="For a parameter with a fixed vocabulary: the values it accepts.",
     )
     retry_after = serializers.IntegerField(
-        required=False, help_text="On 429: seconds to wait (also in the Retry-After header)."
+        required=False,
+        help_text="On 429 and 503: seconds to wait (also in the Retry-After header).",
     )

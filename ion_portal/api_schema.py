@@ -1,4 +1,6 @@
-"""The OpenAPI schema generator: drf-spectacular's, with the shared error responses on every operation.
+"""The OpenAPI schema generator: drf-spectacular's, with the shared error responses on every operation,
+a tag and a summary on every operation, CSV documented as text (not JSON), and detail actions (the
+collaboration `matches`) documented as the plain lists they return.
 
 Kept apart from api_errors (which DRF imports while loading its own generics) to avoid an import cycle.
 """
@@ -18,7 +20,11 @@ _DOCUMENTED_ERRORS = {
     "404": "No such object, or a page number past the end.",
     "406": "The requested format is not offered.",
     "429": "Rate limit exceeded; see the Retry-After header.",
+    "503": "The database is unavailable for a moment; retry after Retry-After seconds.",
 }
+
+
+_CSV_MEDIA_TYPES = {"text/csv"}
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -31,7 +37,46 @@ class AutoSchema(SpectacularAutoSchema):
                 response = self._get_response_for_code(ErrorSerializer, code)
                 response["description"] = description
                 responses[code] = response
+        for response in responses.values():
+            for media_type, content in (response.get("content") or {}).items():
+                if media_type.split(";")[0] in _CSV_MEDIA_TYPES:
+                    # The body is CSV text, not the JSON object the serializer describes.
+                    content["schema"] = {"type": "string", "format": "binary"}
         return responses
+
+    def get_tags(self) -> list[str]:
+        # The app that serves the endpoint (collaborations, education, toxicity…); views that know
+        # better say so with extend_schema(tags=…).
+        return [self.view.__module__.split(".")[0]]
+
+    def get_summary(self) -> str | None:
+        action = getattr(self.view, "action", None)
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        if model is None:
+            try:
+                model = self.view.get_queryset().model
+            except Exception:  # schema generation must not need a request
+                model = None
+        meta = getattr(model, "_meta", None)
+        if meta is not None and action == "list":
+            return f"List {meta.verbose_name_plural}"
+        if meta is not None and action == "retrieve":
+            return f"One {meta.verbose_name} by {getattr(self.view, 'lookup_field', 'pk')}"
+        handler = getattr(self.view, action or self.method.lower(), None)
+        doc = (getattr(handler, "__doc__", None) or "").strip()
+        return doc.splitlines()[0].rstrip(".") if doc else None
+
+    def _get_paginator(self):
+        # A detail action (/platforms/{slug}/matches/) answers a plain list: DRF paginates only
+        # what a view passes to paginate_queryset, which no detail action does.
+        if getattr(self.view, "detail", False):
+            return None
+        return super()._get_paginator()
+
+    def _get_filter_parameters(self):
+        if getattr(self.view, "detail", False):
+            return []  # filters narrow lists, not one object's actions
+        return super()._get_filter_parameters()
 
 
 class StrictFilterExtension(DjangoFilterExtension):
@@ -56,12 +101,20 @@ class StrictFilterExtension(DjangoFilterExtension):
         values = _vocabulary(filter_field)
         if values is not None:
             many = isinstance(filter_field, django_filters.ModelMultipleChoiceFilter)
-            schema = {"type": "string", "enum": values}
+            if values:
+                schema = {"type": "string", "enum": values}
+                schema = {"type": "array", "items": schema} if many else schema
+            elif many:
+                # An empty vocabulary (a new database) accepts no value, and OpenAPI forbids an
+                # empty enum: say "no items" instead.
+                schema = {"type": "array", "items": {"type": "string"}, "maxItems": 0}
+            else:
+                schema = {"type": "string", "maxLength": 0}  # only the blank "no filter" value
             return [
                 build_parameter_type(
                     name=field_name,
                     location=OpenApiParameter.QUERY,
-                    schema={"type": "array", "items": schema} if many else schema,
+                    schema=schema,
                     explode=True if many else None,
                     description=str(filter_field.label or ""),
                 )

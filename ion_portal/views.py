@@ -164,4 +164,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the error may be the database.
     from django.template import loader
 
+    from ion_portal.api_errors import server_error_response
+
+    if (api_response := server_error_response(request)) is not None:
+        return api_response  # machine clients get JSON, not the HTML page
+
     return HttpResponse(loader.get_template("500.html").render({}), status=500)

@@ -1,17 +1,16 @@
 """Atom feed of trials that opened or changed recently (published trials only)."""
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+
+from ion_portal.feeds import PortalFeed, tag_uri
 
 from .models import Trial
 
 FEED_SIZE = 50
 
 
-class TrialFeed(Feed):
-    feed_type = Atom1Feed
+class TrialFeed(PortalFeed):
     title = _("ION Portal: new and updated clinical trials")
     subtitle = _(
         "Immunotherapy trials of the Immuno-Oncology Network that opened or changed recently."
@@ -34,4 +33,4 @@ class TrialFeed(Feed):
         return item.published_at
 
     def item_guid(self, item):
-        return item.nct_id
+        return tag_uri("trial", item.nct_id)

@@ -6,7 +6,8 @@ The code mappings live here and nowhere else (research/trials.md §4):
 - ClinicalTrials.gov overall status -> R5 `progressStatus.state` (research-study-status). R5 added the
   CT.gov-aligned codes (recruiting, not-yet-recruiting, enrolling-by-invitation,
   active-but-not-recruiting, terminated), so most map one to one. `ResearchStudy.status` is in R5 a
-  publication status: every trial the API shows is published, hence `active`.
+  publication status (publication-status): every trial the API shows is published, hence `active`;
+  the `status` search parameter searches that, and `progress-status-state-actual` the progress.
 - CT.gov phases -> research-study-phase; a Phase 1/2 trial (["PHASE1", "PHASE2"]) is `phase-1-phase-2`.
 - CT.gov primary purpose -> research-study-prim-purp-type.
 """
@@ -19,6 +20,10 @@ FHIR_VERSION = "5.0.0"
 CTGOV_SYSTEM = "http://clinicaltrials.gov"
 EU_CT_SYSTEM = "https://euclinicaltrials.eu"
 STATUS_SYSTEM = "http://hl7.org/fhir/research-study-status"
+PUBLICATION_STATUS_SYSTEM = "http://hl7.org/fhir/publication-status"
+# R5 publication-status codes; every ResearchStudy this server shows is `active` (published).
+PUBLICATION_STATUS_CODES = ("draft", "active", "retired", "unknown")
+PUBLISHED_STATUS = "active"
 PHASE_SYSTEM = "http://terminology.hl7.org/CodeSystem/research-study-phase"
 PURPOSE_SYSTEM = "http://terminology.hl7.org/CodeSystem/research-study-prim-purp-type"
 PARTY_ROLE_SYSTEM = "http://hl7.org/fhir/research-study-party-role"
@@ -210,7 +215,7 @@ def research_study(trial: Trial, *, page_url: str | None = None) -> dict:
         "identifier": _identifiers(trial),
         "title": trial.brief_title,
         "label": labels,
-        "status": "active",
+        "status": PUBLISHED_STATUS,
         "primaryPurposeType": {"coding": [{"system": PURPOSE_SYSTEM, "code": purpose}]}
         if purpose
         else ({"text": trial.primary_purpose} if trial.primary_purpose else None),

@@ -131,6 +131,9 @@ SCHEMA_STATUS = {
 }
 
 
+SCHEMA_DESIGN = {"RANDOMIZED": "https://schema.org/RandomizedTrial"}
+
+
 def json_ld(trial: Trial, request) -> dict:
     """schema.org MedicalTrial for a trial page; the NCT ID is the `code` (as schema.org advises)."""
     data = {
@@ -151,7 +154,8 @@ def json_ld(trial: Trial, request) -> dict:
         "sponsor": {"@type": "Organization", "name": trial.lead_sponsor}
         if trial.lead_sponsor
         else None,
-        "phase": trial.phase_display or None,
+        # schema.org has no phase property (the page says the phase); trialDesign is its design.
+        "trialDesign": SCHEMA_DESIGN.get(trial.allocation),
         "sameAs": trial.ctgov_url,
     }
     return {key: value for key, value in data.items() if value not in (None, [], "")}

@@ -50,7 +50,11 @@ def test_every_demo_bundle_page_is_valid_and_drafts_are_absent(client, demo):
         url = next((link.url for link in bundle.link if link.relation == "next"), None)
     assert seen == published
     assert draft not in seen
-    for query in ("status=recruiting", "condition=melanoma", "keyword=pembrolizumab"):
+    for query in (
+        "progress-status-state-actual=recruiting",
+        "condition=melanoma",
+        "_content=pembrolizumab",
+    ):
         Bundle.model_validate(client.get(f"/fhir/ResearchStudy?{query}").json())
 
 

