@@ -38,9 +38,18 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):
+        """A superuser whose address is verified: `make superuser` (createsuperuser) is run by someone
+        at the server's console, who is trusted with the address typed, so the account can sign in
+        to /admin/ at once instead of waiting for allauth's verification link."""
+        from allauth.account.models import EmailAddress
+
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra_fields)
+        user = self._create_user(email, password, **extra_fields)
+        EmailAddress.objects.using(self._db).create(
+            user=user, email=user.email, verified=True, primary=True
+        )
+        return user
 
 
 class User(AbstractUser):
