@@ -2,11 +2,11 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ion_portal.accounts import member_approve
 from ion_portal.models import MEMBERS_GROUP, ApiKey, CancerType, ContactMessage, Person, Unit, User
 
 
@@ -28,13 +28,21 @@ class MembershipFilter(admin.SimpleListFilter):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "affiliation",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ]
     list_filter = [MembershipFilter, "is_staff", "is_superuser", "is_active", "groups"]
-    search_fields = ["email", "first_name", "last_name"]
+    search_fields = ["email", "first_name", "last_name", "affiliation"]
     actions = ["approve_members"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Personal info"), {"fields": ["first_name", "last_name"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "affiliation"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -45,11 +53,10 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Approve selected accounts as members"))
     def approve_members(self, request, queryset):
-        group = Group.objects.get(name=MEMBERS_GROUP)
-        count = 0
-        for user in queryset.exclude(groups=group):
-            user.groups.add(group)
-            count += 1
+        # One by one: each approved user is e-mailed (through the task queue).
+        count = sum(
+            member_approve(user=user) for user in queryset.exclude(groups__name=MEMBERS_GROUP)
+        )
         self.message_user(
             request,
             ngettext("%(count)d account approved.", "%(count)d accounts approved.", count)
