@@ -54,9 +54,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
 def account_awaits_approval(*, user: User) -> bool:
     """Active, not staff and not yet in the Members group."""
-    return (
-        user.is_active and not user.is_staff and not user.groups.filter(name=MEMBERS_GROUP).exists()
-    )
+    return User.objects.awaiting_approval().filter(pk=user.pk).exists()
 
 
 def curator_addresses() -> list[str]:

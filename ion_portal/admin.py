@@ -19,7 +19,7 @@ class MembershipFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "awaiting":
-            return queryset.exclude(groups__name=MEMBERS_GROUP).filter(is_staff=False)
+            return queryset & User.objects.awaiting_approval()
         if self.value() == "member":
             return queryset.filter(groups__name=MEMBERS_GROUP)
         return queryset

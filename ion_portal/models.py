@@ -37,6 +37,10 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
+    def awaiting_approval(self):
+        """Active accounts that are neither staff nor approved members yet."""
+        return self.filter(is_active=True, is_staff=False).exclude(groups__name=MEMBERS_GROUP)
+
     def create_superuser(self, email, password=None, **extra_fields):
         """A superuser whose address is verified: `make superuser` (createsuperuser) is run by someone
         at the server's console, who is trusted with the address typed, so the account can sign in

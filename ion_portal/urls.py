@@ -13,6 +13,7 @@ from ion_portal.sitemaps import sitemaps
 
 # Staff sign in through allauth's login, so their second factor protects the admin too.
 admin.site.login = secure_admin_login(admin.site.login)
+admin.site.index = views.admin_index_with_dashboard(admin.site.index)
 admin.site.site_header = "ION Portal"
 admin.site.site_title = "ION Portal admin"
 

@@ -28,6 +28,20 @@ from ion_portal.models import ContactMessage, Person
 logger = logging.getLogger(__name__)
 
 
+def admin_index_with_dashboard(index):
+    """The admin index, with the curators' dashboard (what needs attention) above the app list."""
+    from functools import wraps
+
+    from ion_portal.dashboard import attention_groups
+
+    @wraps(index)
+    def wrapped(request, extra_context=None):
+        context = {"attention_groups": attention_groups(request.user), **(extra_context or {})}
+        return index(request, extra_context=context)
+
+    return wrapped
+
+
 class HomeView(TemplateView):
     """The network's aims and entry points for each audience."""
 
