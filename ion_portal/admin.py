@@ -5,9 +5,19 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from ion_portal.accounts import member_approve
-from ion_portal.models import MEMBERS_GROUP, ApiKey, CancerType, ContactMessage, Person, Unit, User
+from ion_portal.models import (
+    MEMBERS_GROUP,
+    ApiKey,
+    CancerType,
+    ContactMessage,
+    Person,
+    SitePage,
+    Unit,
+    User,
+)
 
 
 class MembershipFilter(admin.SimpleListFilter):
@@ -125,3 +135,21 @@ class ContactMessageAdmin(admin.ModelAdmin):
     list_display = ["subject", "name", "email", "created_at"]
     search_fields = ["subject", "name", "email", "message"]
     readonly_fields = ["name", "email", "subject", "message", "created_at"]
+
+
+@admin.register(SitePage)
+class SitePageAdmin(SimpleHistoryAdmin):
+    """The privacy notice, cookies, accessibility statement and legal notice; history kept."""
+
+    list_display = ["__str__", "title_en", "title_nl", "is_demo", "updated_at"]
+    list_filter = ["is_demo"]
+    search_fields = ["title_en", "title_nl", "body_en", "body_nl"]
+    fieldsets = [
+        (None, {"fields": ["kind", "is_demo"]}),
+        (_("English"), {"fields": ["title_en", "body_en"]}),
+        (_("Dutch"), {"fields": ["title_nl", "body_nl"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The kind is the page's address: fixed once the page exists.
+        return ["kind"] if obj else []

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 MEMBERS_GROUP = "Members"
 CURATORS_GROUP = "Curators"
@@ -398,3 +399,51 @@ class ContactMessage(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:ion_portal_contactmessage_change", args=[self.pk])
+
+
+class SitePage(models.Model):
+    """A page every hospital site must publish (privacy, cookies, accessibility, legal notice), in
+    English and Dutch, edited by curators in the admin with its history kept."""
+
+    class Kind(models.TextChoices):
+        PRIVACY = "privacy", _("Privacy notice")
+        COOKIES = "cookies", _("Cookies")
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+        LEGAL = "legal", _("Legal notice")
+
+    kind = models.CharField(_("page"), max_length=20, choices=Kind.choices, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    body_en = models.TextField(
+        _("text (English)"),
+        help_text=_(
+            "Plain text: a blank line starts a paragraph, a line starting with ## a heading, "
+            "a line starting with - a list item."
+        ),
+    )
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    body_nl = models.TextField(_("text (Dutch)"))
+    is_demo = models.BooleanField(
+        _("demo text"),
+        default=False,
+        help_text=_("Shipped example text, to be replaced by the hospital's own; shown as such."),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def get_absolute_url(self):
+        return reverse(f"site_page_{self.kind}")
+
+    def title_in(self, language: str) -> str:
+        return self.title_nl if language == "nl" and self.title_nl else self.title_en
+
+    def body_in(self, language: str) -> str:
+        return self.body_nl if language == "nl" and self.body_nl else self.body_en
