@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("contact/", views.contact, name="contact"),
+    path("search/", views.site_search, name="site_search"),
     path("", include("ion_portal.site_pages")),
     path("partners/", include("ion_portal.partners")),
     path("account/", views.account_overview, name="account_overview"),

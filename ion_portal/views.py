@@ -179,3 +179,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+@require_GET
+def site_search(request: HttpRequest) -> HttpResponse:
+    """/search/: every section's published matches for ?q=, grouped by section."""
+    from ion_portal.search import MAX_QUERY_LENGTH
+    from ion_portal.search import site_search as search
+
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    sections = search(query)
+    context = {
+        "query": query,
+        "sections": [found for found in sections if found.results],
+        "empty_sections": [found.section for found in sections if not found.results],
+    }
+    return render(request, "ion_portal/search.html", context)
