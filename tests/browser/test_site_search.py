@@ -29,7 +29,7 @@ def test_header_search_finds_items_grouped_by_section_and_passes_axe(page, finda
     assert headings == ["Clinical trials", "News", "Resources"]
     assert page.get_by_role("link", name="Quokka award for the network").is_visible()
     assert page.get_by_text("Draft quokka news").count() == 0
-    assert page.title() == "Search: quokka · ION Portal"
+    assert page.title() == "Search: quokka — ION Portal"
     assert axe_violations(page) == []
 
 
