@@ -39,8 +39,9 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def awaiting_approval(self):
-        """Active accounts that are neither staff nor approved members yet."""
-        return self.filter(is_active=True, is_staff=False).exclude(groups__name=MEMBERS_GROUP)
+        """Active accounts with no role yet: not staff and in no group (members, curators and
+        partners all have one)."""
+        return self.filter(is_active=True, is_staff=False, groups__isnull=True)
 
     def create_superuser(self, email, password=None, **extra_fields):
         """A superuser whose address is verified: `make superuser` (createsuperuser) is run by someone

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ion_portal.dashboard import attention_items
-from ion_portal.models import MEMBERS_GROUP
+from ion_portal.models import MEMBERS_GROUP, PARTNERS_GROUP
 from tests.conftest import make_user
 from tests.ion_portal import builders
 
@@ -37,11 +37,12 @@ EXPECTED = {
 @pytest.fixture
 def attention_data(curator):
     today = timezone.localdate()
-    # Accounts: two waiting; an approved member, a staff account and an inactive one are not.
+    # Accounts: two waiting; an approved member, a partner, staff and an inactive one are not.
     make_user("waiting1@example.org")
     make_user("waiting2@example.org")
     make_user("approved@example.org", groups=(MEMBERS_GROUP,))
     make_user("inactive@example.org", is_active=False)
+    make_user("api-partner@example.org", groups=(PARTNERS_GROUP,))
     # Trials: verified 3 years ago (counts), 1 year ago (not), a draft verified long ago (a draft).
     builders.trial(status_verified=today - datetime.timedelta(days=3 * 365))
     builders.trial(status_verified=today - datetime.timedelta(days=365))

@@ -6,6 +6,7 @@ stays valid for long. Refused unless DJANGO_DEBUG is on: a production site has n
 """
 
 import secrets
+import string
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils import timezone
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, PARTNERS_GROUP, ApiKey, User
 
 DEMO_API_KEY_NAME = "Demo partner key (local development)"
+PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 # email, first name, last name, groups, staff
 DEMO_ACCOUNTS = [
@@ -32,7 +34,8 @@ def demo_accounts_refresh() -> list[tuple[User, str, str]]:
     for email, first, last, groups, staff in DEMO_ACCOUNTS:
         user = User.objects.filter(email=email).first() or User(email=email)
         user.first_name, user.last_name, user.is_staff, user.is_active = first, last, staff, True
-        password = secrets.token_urlsafe(12)
+        # Letters and digits only: easy to copy from a terminal.
+        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(16))
         user.set_password(password)
         user.save()
         EmailAddress.objects.update_or_create(
