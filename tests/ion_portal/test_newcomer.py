@@ -137,3 +137,20 @@ def test_demo_accounts_rerun_changes_passwords_and_revokes_the_old_key(settings,
     assert ApiKey.lookup(first["partner@demo.ion-portal.example"]["key"]) is None
     assert ApiKey.lookup(second["partner@demo.ion-portal.example"]["key"]) is not None
     assert User.objects.filter(email__endswith="@demo.ion-portal.example").count() == 3
+
+
+def test_make_run_creates_the_demo_accounts_after_the_demo_data_and_before_serving():
+    planned = subprocess.run(
+        ["make", "-n", "-o", ".venv/.installed", "-o", ".venv/.installed-dev", "run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.splitlines()
+    steps = [line for line in planned if "manage.py" in line]
+    assert [step.split("manage.py ")[1].split()[0] for step in steps] == [
+        "migrate",
+        "seed_demo",
+        "demo_accounts",
+        "runserver",
+    ]
