@@ -22,7 +22,7 @@ def test_header_search_finds_items_grouped_by_section_and_passes_axe(page, finda
     page.goto("/about/")
     search = page.get_by_role("search").first
     search.get_by_label("Search the site").fill("quokka")
-    search.get_by_role("button", name="Search").click()
+    search.get_by_role("button", name="Find").click()
     page.wait_for_url("**/search/?q=quokka")
     assert page.get_by_role("heading", level=1).inner_text() == "Search the site"
     headings = page.get_by_role("main").get_by_role("heading", level=2).all_inner_texts()
@@ -39,7 +39,7 @@ def test_header_search_fits_a_phone_and_works_in_dutch(page, findable):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     search = page.get_by_role("search").first
     search.get_by_label("Zoeken op de site").fill("quokka")
-    search.get_by_role("button", name="Zoeken").click()
+    search.get_by_role("button", name="Zoek", exact=True).click()
     page.wait_for_url("**/nl/search/?q=quokka")
     assert page.get_by_role("heading", level=1).inner_text() == "Zoeken op de site"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
