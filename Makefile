@@ -17,11 +17,12 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 export DJANGO_DEBUG ?= true
 export DEMO_CONTENT ?= true
 
-.PHONY: run test install install-dev lint format migrate demo messages clean help
+.PHONY: run test install install-dev lint format migrate demo superuser messages clean help
 
 help:
 	@echo "make run    set up everything and serve the portal on http://$(HOST):$(PORT)"
 	@echo "make test   lint and run the whole test suite (set DATABASE_URL for PostgreSQL)"
+	@echo "make superuser  create an administrator account that can sign in to /admin/ at once"
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12 or newer found: install one (e.g. pyenv install 3.12) and retry." >&2; exit 1; fi
@@ -47,10 +48,17 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# An administrator account, verified so it can sign in at once. Asks for the e-mail address and
+# password; with DJANGO_SUPERUSER_EMAIL and DJANGO_SUPERUSER_PASSWORD set it asks nothing.
+superuser: migrate
+	$(PY) manage.py createsuperuser $(if $(DJANGO_SUPERUSER_EMAIL),--no-input)
+
 run: demo
 	@echo ""
+	$(PY) manage.py demo_accounts
+	@echo ""
 	@echo "ION Portal runs at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
-	@echo "To create an admin account: $(PY) manage.py createsuperuser"
+	@echo "To create an admin account: make superuser"
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -2,12 +2,22 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
-from ion_portal.models import MEMBERS_GROUP, ApiKey, CancerType, ContactMessage, Person, Unit, User
+from ion_portal.accounts import member_approve
+from ion_portal.models import (
+    MEMBERS_GROUP,
+    ApiKey,
+    CancerType,
+    ContactMessage,
+    Person,
+    SitePage,
+    Unit,
+    User,
+)
 
 
 class MembershipFilter(admin.SimpleListFilter):
@@ -19,7 +29,7 @@ class MembershipFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "awaiting":
-            return queryset.exclude(groups__name=MEMBERS_GROUP).filter(is_staff=False)
+            return queryset & User.objects.awaiting_approval()
         if self.value() == "member":
             return queryset.filter(groups__name=MEMBERS_GROUP)
         return queryset
@@ -28,13 +38,21 @@ class MembershipFilter(admin.SimpleListFilter):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "affiliation",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ]
     list_filter = [MembershipFilter, "is_staff", "is_superuser", "is_active", "groups"]
-    search_fields = ["email", "first_name", "last_name"]
+    search_fields = ["email", "first_name", "last_name", "affiliation"]
     actions = ["approve_members"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Personal info"), {"fields": ["first_name", "last_name"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "affiliation"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -45,11 +63,10 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Approve selected accounts as members"))
     def approve_members(self, request, queryset):
-        group = Group.objects.get(name=MEMBERS_GROUP)
-        count = 0
-        for user in queryset.exclude(groups=group):
-            user.groups.add(group)
-            count += 1
+        # One by one: each approved user is e-mailed (through the task queue).
+        count = sum(
+            member_approve(user=user) for user in queryset.exclude(groups__name=MEMBERS_GROUP)
+        )
         self.message_user(
             request,
             ngettext("%(count)d account approved.", "%(count)d accounts approved.", count)
@@ -118,3 +135,21 @@ class ContactMessageAdmin(admin.ModelAdmin):
     list_display = ["subject", "name", "email", "created_at"]
     search_fields = ["subject", "name", "email", "message"]
     readonly_fields = ["name", "email", "subject", "message", "created_at"]
+
+
+@admin.register(SitePage)
+class SitePageAdmin(SimpleHistoryAdmin):
+    """The privacy notice, cookies, accessibility statement and legal notice; history kept."""
+
+    list_display = ["__str__", "title_en", "title_nl", "is_demo", "updated_at"]
+    list_filter = ["is_demo"]
+    search_fields = ["title_en", "title_nl", "body_en", "body_nl"]
+    fieldsets = [
+        (None, {"fields": ["kind", "is_demo"]}),
+        (_("English"), {"fields": ["title_en", "body_en"]}),
+        (_("Dutch"), {"fields": ["title_nl", "body_nl"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The kind is the page's address: fixed once the page exists.
+        return ["kind"] if obj else []

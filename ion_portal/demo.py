@@ -212,4 +212,6 @@ def load() -> dict[str, int]:
                 "phone": f"+32 9 332 {10 + index:02d} {20 + index:02d}",
             },
         )
-    return {"units": len(UNITS), "people": len(PEOPLE)}
+    from ion_portal.site_pages import site_pages_load
+
+    return {"units": len(UNITS), "people": len(PEOPLE), "new site pages": site_pages_load()}

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 MEMBERS_GROUP = "Members"
 CURATORS_GROUP = "Curators"
@@ -37,10 +38,24 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
+    def awaiting_approval(self):
+        """Active accounts with no role yet: not staff and in no group (members, curators and
+        partners all have one)."""
+        return self.filter(is_active=True, is_staff=False, groups__isnull=True)
+
     def create_superuser(self, email, password=None, **extra_fields):
+        """A superuser whose address is verified: `make superuser` (createsuperuser) is run by someone
+        at the server's console, who is trusted with the address typed, so the account can sign in
+        to /admin/ at once instead of waiting for allauth's verification link."""
+        from allauth.account.models import EmailAddress
+
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra_fields)
+        user = self._create_user(email, password, **extra_fields)
+        EmailAddress.objects.using(self._db).create(
+            user=user, email=user.email, verified=True, primary=True
+        )
+        return user
 
 
 class User(AbstractUser):
@@ -48,6 +63,12 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
+    affiliation = models.CharField(
+        _("affiliation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Department and institution, given at sign-up; curators approve on it."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -392,3 +413,51 @@ class ContactMessage(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:ion_portal_contactmessage_change", args=[self.pk])
+
+
+class SitePage(models.Model):
+    """A page every hospital site must publish (privacy, cookies, accessibility, legal notice), in
+    English and Dutch, edited by curators in the admin with its history kept."""
+
+    class Kind(models.TextChoices):
+        PRIVACY = "privacy", _("Privacy notice")
+        COOKIES = "cookies", _("Cookies")
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+        LEGAL = "legal", _("Legal notice")
+
+    kind = models.CharField(_("page"), max_length=20, choices=Kind.choices, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    body_en = models.TextField(
+        _("text (English)"),
+        help_text=_(
+            "Plain text: a blank line starts a paragraph, a line starting with ## a heading, "
+            "a line starting with - a list item."
+        ),
+    )
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    body_nl = models.TextField(_("text (Dutch)"))
+    is_demo = models.BooleanField(
+        _("demo text"),
+        default=False,
+        help_text=_("Shipped example text, to be replaced by the hospital's own; shown as such."),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def get_absolute_url(self):
+        return reverse(f"site_page_{self.kind}")
+
+    def title_in(self, language: str) -> str:
+        return self.title_nl if language == "nl" and self.title_nl else self.title_en
+
+    def body_in(self, language: str) -> str:
+        return self.body_nl if language == "nl" and self.body_nl else self.body_en

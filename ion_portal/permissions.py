@@ -1,7 +1,7 @@
 """Curators curate everything in admin: their group gets every permission of the content apps."""
 
 CURATED_APPS = ("trials", "toxicity", "collaborations", "education")
-CURATED_CORE_MODELS = ("unit", "person", "cancertype", "contactmessage")
+CURATED_CORE_MODELS = ("unit", "person", "cancertype", "contactmessage", "sitepage")
 
 
 def grant_curator_permissions(sender=None, using="default", **kwargs):

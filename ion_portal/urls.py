@@ -13,6 +13,7 @@ from ion_portal.sitemaps import sitemaps
 
 # Staff sign in through allauth's login, so their second factor protects the admin too.
 admin.site.login = secure_admin_login(admin.site.login)
+admin.site.index = views.admin_index_with_dashboard(admin.site.index)
 admin.site.site_header = "ION Portal"
 admin.site.site_title = "ION Portal admin"
 
@@ -34,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("contact/", views.contact, name="contact"),
+    path("search/", views.site_search, name="site_search"),
+    path("", include("ion_portal.site_pages")),
     path("partners/", include("ion_portal.partners")),
     path("account/", views.account_overview, name="account_overview"),
     path("accounts/", include("allauth.urls")),

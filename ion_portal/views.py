@@ -28,6 +28,20 @@ from ion_portal.models import ContactMessage, Person
 logger = logging.getLogger(__name__)
 
 
+def admin_index_with_dashboard(index):
+    """The admin index, with the curators' dashboard (what needs attention) above the app list."""
+    from functools import wraps
+
+    from ion_portal.dashboard import attention_groups
+
+    @wraps(index)
+    def wrapped(request, extra_context=None):
+        context = {"attention_groups": attention_groups(request.user), **(extra_context or {})}
+        return index(request, extra_context=context)
+
+    return wrapped
+
+
 class HomeView(TemplateView):
     """The network's aims and entry points for each audience."""
 
@@ -170,3 +184,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return api_response  # machine clients get JSON, not the HTML page
 
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+@require_GET
+def site_search(request: HttpRequest) -> HttpResponse:
+    """/search/: every section's published matches for ?q=, grouped by section."""
+    from ion_portal.search import MAX_QUERY_LENGTH
+    from ion_portal.search import site_search as search
+
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    sections = search(query)
+    context = {
+        "query": query,
+        "sections": [found for found in sections if found.results],
+        "empty_sections": [found.section for found in sections if not found.results],
+    }
+    return render(request, "ion_portal/search.html", context)

@@ -43,6 +43,9 @@ def test_sign_up_then_verification_link_logs_in(page):
     page.get_by_label("Email").fill("newcomer@example.org")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again):").fill(PASSWORD)
+    page.get_by_label("First name").fill("Nina")
+    page.get_by_label("Last name").fill("Newcomer")
+    page.get_by_label("Affiliation").fill("Dermatology, University Hospital")
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_url("**/confirm-email/**")
     assert len(mail.outbox) == 1

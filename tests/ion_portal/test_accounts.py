@@ -22,7 +22,14 @@ def _link_in(message) -> str:
 def test_sign_up_sends_a_verification_email_and_the_link_logs_in(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "new@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "first_name": "Nieuw",
+            "last_name": "Lid",
+            "affiliation": "Medical Oncology, University Hospital",
+        },
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
