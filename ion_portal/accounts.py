@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ion_portal.mail import mail_enqueue
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, User
-from ion_portal.tasks import send_email
 
 
 class SignupForm(forms.Form):
@@ -67,10 +67,8 @@ def curator_addresses() -> list[str]:
 
 
 def _enqueue(template: str, *, to: list[str], subject: str, **context) -> None:
-    to = [address for address in to if address]
-    if to:
-        body = render_to_string(f"ion_portal/email/{template}.txt", context)
-        send_email.enqueue(subject=f"[ION Portal] {subject}", body=body, to=to)
+    body = render_to_string(f"ion_portal/email/{template}.txt", context)
+    mail_enqueue(subject=f"[ION Portal] {subject}", body=body, to=to)
 
 
 def account_approval_request(*, user: User) -> None:

@@ -100,6 +100,7 @@ def test_check_deploy_is_silent_with_production_values():
         DJANGO_SECRET_KEY="x9!" * 20 + "production-like-secret-key-for-the-test",
         DJANGO_ALLOWED_HOSTS="ion-portal.example",
         CSRF_TRUSTED_ORIGINS="https://ion-portal.example",
+        HOSPITAL_24_7_PHONE="+32 9 000 00 00",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

@@ -42,7 +42,8 @@ def test_demo_loader_leaves_edited_pages_alone_and_creates_only_missing_ones(pag
     assert SitePage.objects.filter(kind="legal").exists()
 
 
-def test_seed_demo_loads_the_site_pages():
+def test_seed_demo_loads_the_site_pages(settings):
+    settings.DEBUG = True  # seed_demo refuses a production configuration
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert SitePage.objects.count() == 4
 
