@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from ion_portal.api_errors import exception_handler
 
 from . import fhir
-from .models import Intervention, Trial, TrialSite
+from .models import Intervention, Trial, TrialSite, effective_status_q
 
 DEFAULT_COUNT = 20
 MAX_PAGE = 1_000_000  # keeps the SQL OFFSET within range on every database
@@ -344,7 +344,7 @@ class ResearchStudySearchView(FhirView):
                     f"Unknown status {code!r}. Allowed: {', '.join(fhir.FHIR_STATUS_CODES)}.",
                 )
             codes.extend(fhir.statuses_for_fhir_code(code))
-        return Q(overall_status__in=codes)
+        return effective_status_q(codes)
 
     def _q_identifier(self, raw: str) -> Q:
         values = _token_values(raw)

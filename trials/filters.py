@@ -3,8 +3,11 @@
 Query parameters (all optional; repeat a parameter or separate values with commas to pass several):
 
 - `q`: free text (NCT ID, title, condition, drug name, brand or code name, summary).
-- `status`: recruitment groups `open`, `not_yet_open`, `closed`, the 14 API v2 overall-status codes
-  (`RECRUITING`, …) or `all`. The HTML page defaults to `open`; the FilterSet itself applies no default.
+- `status`: recruitment groups `open`, `not_yet_open`, `unverified`, `closed`, the 14 API v2 overall-status
+  codes (`RECRUITING`, …) or `all`. `open` and `not_yet_open` hold only trials whose status was verified
+  in the last two years; older ones are `unverified` ("status not verified recently", the rule of
+  ClinicalTrials.gov's "Unknown status"), like CT.gov's own UNKNOWN. A bare code matches the registered
+  status. The HTML page defaults to `open`; the FilterSet itself applies no default.
 - `phase`: API v2 phase codes (`EARLY_PHASE1`, `PHASE1`, … `NA`); a Phase 1/2 trial matches both.
 - `cancer_type`: CancerType slugs (a broader type also finds its narrower types: they are linked on import).
 - `drug`: Drug slugs. `immunotherapy_class`: ImmunotherapyClass values. `site`: network Unit slugs.
@@ -32,7 +35,6 @@ from django.utils.translation import gettext_lazy as _
 from ion_portal.models import CancerType, Unit
 
 from .models import (
-    STATUS_GROUPS,
     Drug,
     ImmunotherapyClass,
     Intervention,
@@ -42,6 +44,7 @@ from .models import (
     StatusGroup,
     Trial,
     TrialSite,
+    status_group_q,
 )
 
 STATUS_ALL = "all"
@@ -255,10 +258,7 @@ def _raw_facet_counts(filterset: TrialFilter) -> dict:
     raw: dict = {}
     base = filterset.queryset_without("status")
     raw["status"] = base.aggregate(
-        **{
-            group: Count("pk", filter=Q(overall_status__in=codes))
-            for group, codes in STATUS_GROUPS.items()
-        },
+        **{group: Count("pk", filter=status_group_q(group)) for group in StatusGroup.values},
         all=Count("pk"),
     )
     base = filterset.queryset_without("phase")
