@@ -32,6 +32,7 @@ from django.db.models import Count, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ion_portal.cancer_type_names import translated_name
 from ion_portal.models import CancerType, Unit
 
 from .models import (
@@ -335,7 +336,10 @@ def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
             for code, label in ImmunotherapyClass.choices
             if raw["immunotherapy_class"][code] or is_selected("immunotherapy_class", code)
         ],
-        "cancer_type": [item("cancer_type", slug, name, n) for slug, name, n in raw["cancer_type"]],
+        "cancer_type": [
+            item("cancer_type", slug, translated_name(slug, name), n)
+            for slug, name, n in raw["cancer_type"]
+        ],
         "site": [item("site", slug, name, n) for slug, name, n in raw["site"]],
     }
 

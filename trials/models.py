@@ -337,49 +337,11 @@ class TrialQuerySet(PublishableQuerySet):
         return self.filter(sex__in=[Sex.ALL, sex, ""])
 
     def search(self, q: str):
-        """Full-text search (PostgreSQL: weighted tsvector + trigram on drug names; else icontains).
+        """Search that understands classes, cancer types in Dutch and French and drug synonyms
+        (trials/search.py); on PostgreSQL the queryset is annotated with `rank` for relevance."""
+        from .search import search_trials
 
-        On PostgreSQL the queryset is annotated with `rank` for relevance ordering."""
-        q = (q or "").strip()
-        if not q:
-            return self
-        if _vendor(self.db) == "postgresql":
-            return self._search_postgresql(q)
-        return self._search_fallback(q)
-
-    def _search_postgresql(self, q: str):
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
-        # Each word must match (AND). A word that resembles a drug name, brand or code name in the small
-        # Drug table ("pembrolizumb", "Keytruda") also matches that drug's INN, so misspellings and
-        # synonyms find the same trials; the big table is then searched through its GIN index only.
-        corrections = Drug.objects.corrections_for(q)
-        query = None
-        for word in q.split():
-            part = SearchQuery(word, search_type="plain", config="english")
-            for name in corrections.get(word.lower(), ()):
-                part |= SearchQuery(name, search_type="plain", config="english")
-            query = part if query is None else query & part
-        return self.filter(search_vector=query).annotate(
-            rank=SearchRank(models.F("search_vector"), query)
-        )
-
-    def _search_fallback(self, q: str):
-        cond = Q()
-        for word in q.split():
-            cond &= (
-                Q(nct_id__icontains=word)
-                | Q(acronym__icontains=word)
-                | Q(brief_title__icontains=word)
-                | Q(official_title__icontains=word)
-                | Q(search_terms__icontains=word)
-                | Q(brief_summary__icontains=word)
-            )
-        return self.filter(cond)
-
-
-def _vendor(alias: str) -> str:
-    return connections[alias].vendor
+        return search_trials(self, q)
 
 
 class Trial(Publishable):
@@ -560,7 +522,9 @@ class Trial(Publishable):
 
     @property
     def age_range_display(self) -> str:
-        low, high = self.minimum_age, self.maximum_age
+        from .eligibility import age_display
+
+        low, high = age_display(self.minimum_age), age_display(self.maximum_age)
         if low and high:
             return _("%(low)s to %(high)s") % {"low": low, "high": high}
         if low:

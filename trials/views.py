@@ -18,10 +18,12 @@ from django.views.generic import DetailView, ListView
 from ion_portal.models import is_member
 from toxicity.models import TherapyClass, Toxicity, therapy_family
 
+from .eligibility import criteria_sections
 from .exports import iter_csv_lines
-from .filters import TrialFilter, facet_counts, with_default_status
+from .filters import STATUS_ALL, TrialFilter, facet_counts, with_default_status
 from .forms import ReferralForm
 from .models import STATUS_GROUPS, Intervention, StatusGroup, Trial, TrialSite
+from .search import did_you_mean, match_reasons, understand
 from .tasks import send_referral
 
 PAGE_SIZE = 20
@@ -40,10 +42,16 @@ class TrialListView(ListView):
 
     def get_queryset(self):
         self.filterset = _filterset(self.request)
-        return self.filterset.qs.prefetch_related(
+        valid = self.filterset.is_valid()
+        self.terms = understand(self.filterset.form.cleaned_data.get("q") or "") if valid else []
+        queryset = self.filterset.qs.prefetch_related(
             Prefetch("interventions", queryset=Intervention.objects.select_related("drug")),
             Prefetch("sites", queryset=TrialSite.objects.select_related("unit")),
         )
+        if self.terms:
+            # Only a search says why a result matched, and a cancer type can be the reason.
+            queryset = queryset.prefetch_related("cancer_types")
+        return queryset
 
     def get_template_names(self):
         # The enhancing script asks for the listing fragment only (facets + results) and swaps it in.
@@ -56,11 +64,33 @@ class TrialListView(ListView):
         params = self.request.GET.copy()
         for key in ("page", "fragment"):
             params.pop(key, None)
+        facets = facet_counts(self.filterset)
+        result_count = context["paginator"].count
+        for trial in context["trials"]:
+            trial.match_reasons = match_reasons(trial, self.terms) if self.terms else []
+        # The default open view can hide matches in other statuses: say how many, and link to them.
+        hidden = 0
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        chosen = cleaned.get("status") or []
+        if STATUS_ALL not in chosen:
+            hidden = next(i["count"] for i in facets["status"] if i["value"] == STATUS_ALL)
+            hidden -= result_count
+        show_all = params.copy()
+        show_all["status"] = STATUS_ALL
+        query = cleaned.get("q") or ""
+        suggestion = did_you_mean(query) if query and not result_count else None
+        if suggestion:
+            suggest_params = params.copy()
+            suggest_params["q"] = suggestion
+            context["suggestion_query"] = suggest_params.urlencode()
         context.update(
             filterset=self.filterset,
-            facets=facet_counts(self.filterset),
+            facets=facets,
             query_string=params.urlencode(),
-            result_count=context["paginator"].count,
+            result_count=result_count,
+            hidden_by_status=max(hidden, 0),
+            show_all_query=show_all.urlencode(),
+            suggestion=suggestion,
             ordering=self.filterset.ordering_choice,
             filter_errors=self.filterset.errors,
             csv_query=params.urlencode(),
@@ -99,6 +129,7 @@ class TrialDetailView(DetailView):
         context["can_refer"] = any(site.referral_address for site in trial.sites.all())
         context["open_codes"] = STATUS_GROUPS[StatusGroup.OPEN]
         context["side_effect_guides"] = side_effect_guides(trial.immunotherapy_class_labels)
+        context["criteria_sections"] = criteria_sections(trial.eligibility_criteria)
         return context
 
 

@@ -337,3 +337,34 @@ def test_cached_facet_counts_follow_a_newly_published_trial(client):
 
     phase2 = next(f for f in client.get(LIST).context["facets"]["phase"] if f["value"] == "PHASE2")
     assert phase2["count"] == 2
+
+
+@pytest.mark.django_db
+def test_eligibility_markdown_is_rendered_and_split_into_inclusion_and_exclusion(client):
+    criteria = (
+        "Inclusion Criteria:\n\n* Age \\>= 18 years\n* Tumour tissue \\[RNA\\] available\n\n"
+        "Exclusion Criteria:\n\n* Prior anti-PD-1 =\\< 7 days before\n* <img src=x onerror=alert(1)>"
+    )
+    trial = make_trial("NCT00000001", eligibility_criteria=criteria, minimum_age="18 Years")
+
+    text = client.get(trial.get_absolute_url()).text
+
+    inclusion = text[text.index("Inclusion criteria") : text.index("Exclusion criteria")]
+    exclusion = text[text.index("Exclusion criteria") :]
+    assert "<li>Age &gt;= 18 years</li>" in inclusion
+    assert "<li>Tumour tissue [RNA] available</li>" in inclusion
+    assert "Prior anti-PD-1 =&lt; 7 days before" in exclusion
+    assert "\\&gt;" not in text and "\\[" not in text
+    assert "<img" not in text
+    assert "18 years and older" in text
+
+
+@pytest.mark.django_db
+def test_age_unit_is_translated(client):
+    from django.utils import translation
+
+    trial = make_trial("NCT00000001", minimum_age="18 Years", maximum_age="6 Months")
+    with translation.override("nl"):
+        url = trial.get_absolute_url()
+        assert Trial.objects.get(pk=trial.pk).age_range_display == "18 jaar tot 6 maanden"
+    assert "18 jaar" in client.get(url).text
