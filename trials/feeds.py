@@ -1,11 +1,12 @@
-"""Atom feed of trials that opened or changed recently (published trials only)."""
+"""Atom feeds (published trials only): trials that opened or changed recently, and the upstream changes
+of trials (status, dates, enrolment, sites, arms) recorded by the sync."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import Trial
+from .models import Trial, TrialChange
 
 FEED_SIZE = 50
 
@@ -35,3 +36,41 @@ class TrialFeed(Feed):
 
     def item_guid(self, item):
         return item.nct_id
+
+
+class TrialChangeFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("ION Portal: changes to clinical trials")
+    subtitle = _(
+        "What changed on ClinicalTrials.gov for the network's trials: status, dates, enrolment, "
+        "sites and arms."
+    )
+    link = reverse_lazy("trials:list")
+
+    def items(self):
+        return TrialChange.objects.published().select_related("trial")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return _("%(nct)s: %(field)s changed from %(old)s to %(new)s") % {
+            "nct": item.trial.nct_id,
+            "field": item.get_field_display().lower(),
+            "old": item.old_display or "—",
+            "new": item.new_display or "—",
+        }
+
+    def item_description(self, item):
+        return f"{item.trial.brief_title}. {item.detail}".strip()
+
+    def item_link(self, item):
+        return item.trial.get_absolute_url() + "#history"
+
+    def item_updateddate(self, item):
+        return item.recorded_at
+
+    def item_pubdate(self, item):
+        return item.recorded_at
+
+    def item_guid(self, item):
+        return f"trial-change-{item.pk}"
+
+    item_guid_is_permalink = False

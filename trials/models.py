@@ -624,3 +624,7 @@ class TrialSite(models.Model):
         if self.referral_contact and self.referral_contact.email:
             return self.referral_contact.email
         return self.referral_email
+
+
+from .models_alerts import TrialAlert  # noqa: E402, F401 (e-mail alerts on searches)
+from .models_history import SyncRun, TrialChange  # noqa: E402, F401 (the live-registry models)

@@ -43,3 +43,11 @@ def refresh_trials(*, nct_ids: list[str]) -> str:
     known = list(Trial.objects.filter(nct_id__in=nct_ids).values_list("nct_id", flat=True))
     report = import_nct_ids(nct_ids=known)
     return report.summary() + "\n" + "\n".join(str(r) for r in report.results)
+
+
+@task
+def sync_ctgov(*, triggered_by: str = "") -> str:
+    """Refresh trials changed upstream (admin button; the daily scheduler runs the command)."""
+    from .sync import ctgov_sync
+
+    return ctgov_sync(triggered_by=triggered_by).report

@@ -65,6 +65,9 @@
         listing.classList.remove("trial-listing--loading");
         listing.removeAttribute("aria-busy");
         if (push) { window.history.pushState({ trials: true }, "", page(query)); }
+        // The alert form subscribes to what is shown.
+        var alertQuery = document.getElementById("alert-query");
+        if (alertQuery) { alertQuery.value = query; }
         // Keep keyboard focus where it was (the control was replaced by its fresh copy), and what was
         // typed into it while the request was under way.
         var again = activeId ? document.getElementById(activeId) : null;

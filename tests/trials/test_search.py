@@ -103,10 +103,10 @@ def test_dutch_and_french_cancer_names_find_trials(client, records, q, slug):
 
 @pytest.mark.django_db
 def test_cancer_type_labels_in_the_filters_are_translated(client, records):
-    with translation.override("nl"):
+    with translation.override("nl"):  # the request activates Dutch; the override restores
         url = reverse("trials:list")
-    assert url.startswith("/nl/")
-    response = client.get(url, {"status": "all"})
+        assert url.startswith("/nl/")
+        response = client.get(url, {"status": "all"})
     labels = {i["value"]: i["label"] for i in response.context["facets"]["cancer_type"]}
     assert labels["lung-cancer"] == "Longkanker"
     assert labels["melanoma"] == "Melanoom"
