@@ -129,3 +129,30 @@ def test_on_a_phone_the_filters_fold_behind_one_button(browser, live_server, cor
     expect(page).to_have_url(re.compile(r"phase=PHASE3"))
     expect(page.get_by_role("group", name="Phase")).to_be_visible()  # stays open after the update
     context.close()
+
+
+def test_searches_that_understand_classes_and_dutch_names(page):
+    load_demo()
+    page.goto("/trials/?status=all")
+    search = page.get_by_label("Search trials")
+
+    search.fill("PD-1")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"q=PD-1"))
+    first = page.locator(".trial-card").first
+    expect(first.locator(".trial-card__why")).to_contain_text("Anti-PD-1")
+
+    search.fill("longkanker")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"q=longkanker"))
+    expect(page.locator(".trial-card").first.locator(".trial-card__why mark")).to_have_text(
+        re.compile("lung cancer", re.IGNORECASE)
+    )
+
+    search.fill("pembrolizumb")
+    page.get_by_role("button", name="Search").click()
+    suggestion = page.locator(".trial-results__suggestion a")
+    if page.locator(".trial-card").count() == 0:  # SQLite has no trigram match: it suggests instead
+        expect(suggestion).to_have_text("pembrolizumab")
+        suggestion.click()
+        expect(page.locator(".trial-card").first).to_be_visible()

@@ -158,3 +158,19 @@ def test_default_view_says_how_many_more_match_in_other_statuses(client, records
     assert "status=all" in response.context["show_all_query"]
     # Nothing is hidden once every status is shown.
     assert client.get(LIST, {"q": "nivolumab", "status": "all"}).context["hidden_by_status"] == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("q", "code"), [("PD-1", "anti-pd-1"), ("checkpoint inhibitor", None)])
+def test_the_api_search_understands_classes(client, records, q, code):
+    classes = [code] if code else classes_in_family(TherapyFamily.CHECKPOINT)
+    expected = with_class(*classes)
+    response = client.get("/api/v1/trials/", {"q": q, "page_size": 100})
+    assert response.status_code == 200
+    assert expected <= {t["nct_id"] for t in response.json()["results"]}
+
+
+@pytest.mark.django_db
+def test_the_api_search_understands_dutch_cancer_names(client, records):
+    response = client.get("/api/v1/trials/", {"q": "longkanker", "page_size": 100})
+    assert with_cancer_type("lung-cancer") <= {t["nct_id"] for t in response.json()["results"]}

@@ -185,3 +185,20 @@ def test_the_admin_button_runs_a_sync_in_the_background(db, ctgov, imported, adm
     run = SyncRun.objects.get()  # the immediate task backend ran it
     assert run.outcome == SyncRun.Outcome.DONE and run.triggered_by.startswith("admin: ")
     assert run.checked == 2
+
+
+def test_the_admin_refresh_action_records_the_change_history(db, ctgov, imported, admin_client):
+    second = version(record(MOVING), updated="2026-03-03")
+    ctgov.expect_request(f"{STUDIES}/{MOVING}").respond_with_data(
+        json.dumps(second), content_type="application/json"
+    )
+    trial = Trial.objects.get(nct_id=MOVING)
+
+    admin_client.post(
+        reverse("admin:trials_trial_changelist"),
+        {"action": "refresh_from_ctgov", "_selected_action": [trial.pk]},
+    )
+
+    change = trial.changes.get(field="overall_status")
+    assert (change.old_value, change.new_value) == ("NOT_YET_RECRUITING", "RECRUITING")
+    assert change.changed_on == date(2026, 3, 3)
