@@ -47,6 +47,7 @@ from .models import (
     TrialSite,
     status_group_q,
 )
+from .search import search_trials
 
 STATUS_ALL = "all"
 DEFAULT_STATUS = StatusGroup.OPEN
@@ -173,7 +174,8 @@ class TrialFilter(django_filters.FilterSet):
 
     # --- filter methods -------------------------------------------------------------------------------
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        # The facet counts search again with the other filters: one drug look-up per request.
+        return search_trials(queryset, value, memo=self.__dict__.setdefault("_search_memo", {}))
 
     def filter_status(self, queryset, name, value):
         if not value or STATUS_ALL in value:

@@ -136,14 +136,15 @@ def _text_q(word: str) -> Q:
     )
 
 
-def search_trials(queryset, q: str):
+def search_trials(queryset, q: str, *, memo: dict | None = None):
     """`queryset` narrowed to the trials matching every term of `q`; on PostgreSQL annotated with
-    `rank` for relevance ordering."""
+    `rank` for relevance ordering. `memo` (a dict kept by the caller for one request) keeps the drug
+    look-up of one query, so the facet counts, which search again, do not repeat it."""
     terms = understand((q or "").strip())
     if not terms:
         return queryset
     if connections[queryset.db].vendor == "postgresql":
-        return _search_postgresql(queryset, q, terms)
+        return _search_postgresql(queryset, q, terms, {} if memo is None else memo)
     condition = Q()
     for term in terms:
         text = Q()
@@ -154,14 +155,17 @@ def search_trials(queryset, q: str):
     return queryset.filter(condition)
 
 
-def _search_postgresql(queryset, q: str, terms: list[Term]):
+def _search_postgresql(queryset, q: str, terms: list[Term], memo: dict):
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     from .models import Drug
 
     # A word that resembles a drug name, brand or code name in the small Drug table ("pembrolizumb",
     # "Keytruda") also matches that drug's INN; the big table is searched through its GIN index only.
-    corrections = Drug.objects.using(queryset.db).corrections_for(q)
+    key = ("corrections", queryset.db, q)
+    if key not in memo:
+        memo[key] = Drug.objects.using(queryset.db).corrections_for(q)
+    corrections = memo[key]
     condition = Q()
     ranked = None
     for term in terms:

@@ -192,6 +192,23 @@ def test_list_page_query_count_is_fixed(client, django_assert_num_queries):
 
 
 @pytest.mark.django_db
+def test_search_page_query_count_is_fixed(client, django_assert_num_queries):
+    for n in range(15):
+        make_trial(
+            f"NCT000000{n:02d}",
+            brief_title=f"Melanoma trial {n}",
+            conditions=["Melanoma"],
+            immunotherapy_classes=["anti-pd-1"],
+        )
+    # The list page's 9 + the cancer-type prefetch that says why each result matched (saying why runs
+    # no query per result) + on PostgreSQL the trigram look-up of drug names in the small Drug table.
+    with django_assert_num_queries(10 + (connection.vendor == "postgresql")):
+        response = client.get(LIST, {"q": "PD-1 melanoma"})
+    assert len(response.context["trials"]) == 15
+    assert all(t.match_reasons for t in response.context["trials"])
+
+
+@pytest.mark.django_db
 def test_detail_page_shows_the_trial_with_its_sites_and_json_ld(client):
     from trials.services import import_paths
 
