@@ -112,8 +112,7 @@ def test_daily_digest_lists_new_matching_trials_and_status_changes(client, confi
     older = make_trial(
         "NCT00000004", conditions=["Melanoma"], published_at=START - timedelta(days=30)
     )
-    older.overall_status = "COMPLETED"
-    older.save()
+    Trial.objects.filter(pk=older.pk).update(overall_status="COMPLETED")
     with time_machine.travel(START + timedelta(hours=5), tick=False):
         TrialChange.objects.create(
             trial=older, field="overall_status", old_value="RECRUITING", new_value="COMPLETED"
