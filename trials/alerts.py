@@ -10,8 +10,10 @@ What a digest holds, for a subscription last sent (or confirmed) at `since`:
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +28,28 @@ from .models import Trial, TrialAlert, TrialChange
 CONFIRM_SALT = "trials.alerts.confirm"
 UNSUBSCRIBE_SALT = "trials.alerts.unsubscribe"
 CONFIRM_MAX_AGE = timedelta(days=7)
+
+
+# Each subscription sends a confirmation e-mail to an address nobody has verified yet: limit how many a
+# connection may ask for, and how many one address receives, so the form cannot be used to flood anyone.
+SUBSCRIBE_PER_ADDRESS_PER_HOUR = 5
+CONFIRMATIONS_PER_EMAIL_PER_DAY = 3
+
+
+def _allow(key: str, limit: int, seconds: int) -> bool:
+    count = cache.get(key, 0)
+    if count >= limit:
+        return False
+    cache.set(key, count + 1, timeout=seconds)
+    return True
+
+
+def subscribe_allowed(*, address: str, email: str) -> bool:
+    """Whether this connection and this e-mail address may ask for one more confirmation e-mail."""
+    email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return _allow(f"trial-alert-ip:{address}", SUBSCRIBE_PER_ADDRESS_PER_HOUR, 3600) and _allow(
+        f"trial-alert-email:{email_key}", CONFIRMATIONS_PER_EMAIL_PER_DAY, 86400
+    )
 
 
 class AlertError(ValueError):

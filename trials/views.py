@@ -255,6 +255,13 @@ def alert_subscribe(request):
     form = TrialAlertForm(request.POST)
     if not form.is_valid():
         return render(request, "trials/alert_subscribe.html", {"form": form}, status=400)
+    if not alerts.subscribe_allowed(
+        address=request.META.get("REMOTE_ADDR", "unknown"), email=form.cleaned_data["email"]
+    ):
+        form.add_error(
+            None, _("Too many subscriptions from your connection. Please try again in an hour.")
+        )
+        return render(request, "trials/alert_subscribe.html", {"form": form}, status=429)
     query = QueryDict(form.cleaned_data["query"])
     try:
         alert = alerts.alert_subscribe(

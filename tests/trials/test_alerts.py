@@ -184,3 +184,15 @@ def test_the_digest_is_in_the_subscribers_language(client):
     assert TrialAlert.objects.get().language == "nl"
     assert "Bevestig" in mail.outbox[0].subject or "bevestig" in mail.outbox[0].body.lower()
     assert Trial.objects.count() == 0
+
+
+def test_the_form_cannot_flood_an_address_with_confirmations(client):
+    for _n in range(3):
+        assert subscribe(client, email="victim@example.org").status_code == 200
+    assert subscribe(client, email="victim@example.org").status_code == 429  # 3 a day per address
+    assert subscribe(client, email="other@example.org").status_code == 200
+    # Five attempts from one connection within the hour: the sixth is refused whatever the address.
+    response = subscribe(client, email="third@example.org")
+    assert response.status_code == 429
+    assert "Too many subscriptions" in response.text
+    assert len(mail.outbox) == 4
