@@ -3,10 +3,6 @@ workflow is in collaborations.workflow, the matching glue in collaborations.matc
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.core import signing
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +10,7 @@ from collaborations.models import Platform, SampleCollection, SavedSearch, parse
 from collaborations.workflow import TransitionError
 from collaborations.workflow import absolute_url as _absolute
 from collaborations.workflow import mail_template as _mail
+from ion_portal import alerts
 from ion_portal.models import is_member
 from trials.models import Trial
 
@@ -34,20 +31,15 @@ def collection_link_trials(*, collection: SampleCollection, nct_ids: list[str] |
 # --- Saved-search alerts -------------------------------------------------------------------------------
 
 UNSUBSCRIBE_SALT = "collaborations.alerts.unsubscribe"
-PERIODS = {
-    SavedSearch.Frequency.DAILY: timedelta(days=1),
-    SavedSearch.Frequency.WEEKLY: timedelta(days=7),
-}
-# A cron that fires a few minutes early must not skip a whole period.
-PERIOD_SLACK = timedelta(hours=1)
+# The schedule, saved queries, tokens and headers are the core's one alert mechanism (ion_portal.alerts).
+PERIODS = alerts.PERIODS
+PERIOD_SLACK = alerts.PERIOD_SLACK
 
 
 def _filterset(*, kind: str, query: dict):
     from collaborations.filters import CollectionFilter, PlatformFilter
 
-    data = QueryDict(mutable=True)
-    for key, values in query.items():
-        data.setlist(key, values if isinstance(values, list) else [values])
+    data = alerts.query_data(query)
     if kind == SavedSearch.Kind.PLATFORMS:
         return PlatformFilter(data, queryset=Platform.objects.published())
     return CollectionFilter(data, queryset=SampleCollection.objects.published())
@@ -66,7 +58,7 @@ def saved_search_create(
     """Save a member's filter as an alert."""
     if not is_member(user):
         raise TransitionError(_("Only approved members can save alerts."))
-    query = {k: v for k, v in query.items() if k not in ("page", "csrfmiddlewaretoken") and v}
+    query = alerts.clean_query(query)
     if kind not in SavedSearch.Kind.values:
         raise TransitionError(_("Unknown directory."))
     filterset = _filterset(kind=kind, query=query)
@@ -95,14 +87,13 @@ def describe_query(*, kind: str, query: dict) -> str:
 
 
 def unsubscribe_token(search: SavedSearch) -> str:
-    return signing.dumps(search.pk, salt=UNSUBSCRIBE_SALT)
+    return alerts.make_token(search.pk, salt=UNSUBSCRIBE_SALT)
 
 
 def alert_unsubscribe(*, token: str) -> SavedSearch | None:
     """Deactivate the saved search a signed token names; None for a bad or forged token."""
-    try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+    pk = alerts.read_token(token, salt=UNSUBSCRIBE_SALT)
+    if pk is None:
         return None
     search = SavedSearch.objects.filter(pk=pk).first()
     if search is not None and search.is_active:
@@ -116,14 +107,13 @@ def alerts_send(*, frequency: str, now=None) -> int:
     from django.urls import reverse
 
     now = now or timezone.now()
-    period = PERIODS[frequency]
     sent = 0
     searches = SavedSearch.objects.filter(
         is_active=True, frequency=frequency, user__is_active=True
     ).select_related("user")
     for search in searches:
         since = search.last_sent_at or search.created_at
-        if now - since < period - PERIOD_SLACK:
+        if not alerts.is_due(since=since, frequency=frequency, now=now):
             continue
         new = list(
             search_queryset(kind=search.kind, query=search.query)
@@ -142,7 +132,7 @@ def alerts_send(*, frequency: str, now=None) -> int:
             "alert_digest",
             to=[search.user.email],
             subject=_("New in the collaborations directory: %(name)s") % {"name": search.name},
-            headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+            headers=alerts.unsubscribe_headers(unsubscribe, one_click=False),
             search=search,
             items=[(obj, _absolute(obj.get_absolute_url())) for obj in new],
             unsubscribe_url=unsubscribe,

@@ -242,3 +242,6 @@ class TrialSiteAdmin(SimpleHistoryAdmin):
     list_filter = ["local_status", "unit"]
     search_fields = ["trial__nct_id", "trial__brief_title", "unit__name"]
     autocomplete_fields = ["trial", "unit", "principal_investigator", "referral_contact"]
+
+
+from . import admin_sync  # noqa: E402, F401 (sync runs and trial changes)

@@ -101,8 +101,9 @@ LIST_PARAMETERS = [
             },
         },
         description=(
-            "Recruitment group (open = recruiting now, not_yet_open, closed), an API v2 overall-status "
-            "code, or all. Repeat the parameter or separate values with commas; no value means all."
+            "Recruitment group (open = recruiting now, not_yet_open, unverified = an open status not "
+            "verified for two years or UNKNOWN, closed), an API v2 overall-status code, or all. Repeat "
+            "the parameter or separate values with commas; no value means all."
         ),
         explode=True,
     ),

@@ -8,7 +8,8 @@ Columns (one row per trial; multi-valued cells are joined with "; "):
 | acronym | study acronym |
 | brief_title | brief title |
 | overall_status | API v2 overall-status code (e.g. RECRUITING) |
-| recruitment | open / not_yet_open / closed |
+| recruitment | open / not_yet_open / unverified (open status not verified for two years) / closed |
+| status_verified | ISO date the sponsor last verified the status |
 | phases | API v2 phase codes (PHASE1; PHASE2) |
 | study_type | API v2 study type code |
 | conditions | conditions as registered |
@@ -45,6 +46,7 @@ COLUMNS = [
     "brief_title",
     "overall_status",
     "recruitment",
+    "status_verified",
     "phases",
     "study_type",
     "conditions",
@@ -97,6 +99,7 @@ def trial_row(trial: Trial, *, base_url: str = "") -> list[str]:
         trial.brief_title,
         trial.overall_status,
         trial.status_group,
+        _date(trial.status_verified),
         "; ".join(trial.phase_list),
         trial.study_type,
         "; ".join(trial.conditions or []),

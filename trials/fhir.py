@@ -134,8 +134,9 @@ def _phase(trial: Trial) -> dict | None:
 
 
 def _progress(trial: Trial) -> list[dict]:
-    mapped = STATUS_TO_FHIR.get(trial.overall_status)
-    label = str(OverallStatus(trial.overall_status).label) if trial.overall_status else ""
+    status = trial.effective_status  # UNKNOWN when an open status is stale (models.status_is_stale)
+    mapped = STATUS_TO_FHIR.get(status)
+    label = str(OverallStatus(status).label) if status else ""
     if mapped is None:
         state = {"text": label or "Unknown status"}
     else:

@@ -24,7 +24,7 @@ from ion_portal.api_errors import exception_handler
 from ion_portal.models import CancerType
 
 from . import fhir
-from .models import Intervention, Trial, TrialSite
+from .models import Intervention, Trial, TrialSite, effective_status_q
 
 DEFAULT_COUNT = 20
 MAX_PAGE = 1_000_000  # keeps the SQL OFFSET within range on every database
@@ -475,7 +475,7 @@ class ResearchStudySearchView(FhirView):
             )
         if actual == "false":
             return _NONE  # only the current, actual state is published
-        return Q(overall_status__in=fhir.statuses_for_fhir_code(code))
+        return effective_status_q(fhir.statuses_for_fhir_code(code))
 
     def _q_identifier(self, value: str, modifier: str) -> Q:
         system, code = _token(value)

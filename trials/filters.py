@@ -3,8 +3,11 @@
 Query parameters (all optional; repeat a parameter or separate values with commas to pass several):
 
 - `q`: free text (NCT ID, title, condition, drug name, brand or code name, summary).
-- `status`: recruitment groups `open`, `not_yet_open`, `closed`, the 14 API v2 overall-status codes
-  (`RECRUITING`, …) or `all`. The HTML page defaults to `open`; the FilterSet itself applies no default.
+- `status`: recruitment groups `open`, `not_yet_open`, `unverified`, `closed`, the 14 API v2 overall-status
+  codes (`RECRUITING`, …) or `all`. `open` and `not_yet_open` hold only trials whose status was verified
+  in the last two years; older ones are `unverified` ("status not verified recently", the rule of
+  ClinicalTrials.gov's "Unknown status"), like CT.gov's own UNKNOWN. A bare code matches the registered
+  status. The HTML page defaults to `open`; the FilterSet itself applies no default.
 - `phase`: API v2 phase codes (`EARLY_PHASE1`, `PHASE1`, … `NA`); a Phase 1/2 trial matches both.
 - `cancer_type`: CancerType slugs (a broader type also finds its narrower types: they are linked on import).
 - `drug`: Drug slugs. `immunotherapy_class`: ImmunotherapyClass values (old spellings such as
@@ -30,11 +33,11 @@ from django.db.models import Count, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ion_portal.cancer_type_names import translated_name
 from ion_portal.filters import canonical_class_codes
 from ion_portal.models import CancerType, Unit
 
 from .models import (
-    STATUS_GROUPS,
     Drug,
     ImmunotherapyClass,
     Intervention,
@@ -44,7 +47,9 @@ from .models import (
     StatusGroup,
     Trial,
     TrialSite,
+    status_group_q,
 )
+from .search import search_trials
 
 STATUS_ALL = "all"
 DEFAULT_STATUS = StatusGroup.OPEN
@@ -176,7 +181,8 @@ class TrialFilter(django_filters.FilterSet):
 
     # --- filter methods -------------------------------------------------------------------------------
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        # The facet counts search again with the other filters: one drug look-up per request.
+        return search_trials(queryset, value, memo=self.__dict__.setdefault("_search_memo", {}))
 
     def filter_status(self, queryset, name, value):
         if not value or STATUS_ALL in value:
@@ -264,10 +270,7 @@ def _raw_facet_counts(filterset: TrialFilter) -> dict:
     raw: dict = {}
     base = filterset.queryset_without("status")
     raw["status"] = base.aggregate(
-        **{
-            group: Count("pk", filter=Q(overall_status__in=codes))
-            for group, codes in STATUS_GROUPS.items()
-        },
+        **{group: Count("pk", filter=status_group_q(group)) for group in StatusGroup.values},
         all=Count("pk"),
     )
     base = filterset.queryset_without("phase")
@@ -344,7 +347,10 @@ def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
             for code, label in ImmunotherapyClass.choices
             if raw["immunotherapy_class"][code] or is_selected("immunotherapy_class", code)
         ],
-        "cancer_type": [item("cancer_type", slug, name, n) for slug, name, n in raw["cancer_type"]],
+        "cancer_type": [
+            item("cancer_type", slug, translated_name(slug, name), n)
+            for slug, name, n in raw["cancer_type"]
+        ],
         "site": [item("site", slug, name, n) for slug, name, n in raw["site"]],
     }
 

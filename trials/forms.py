@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ion_portal.alerts import Frequency
+
 from .models import TrialSite
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
@@ -128,3 +130,13 @@ class ImportUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The file is larger than 25 MB."))
         return upload
+
+
+class TrialAlertForm(forms.Form):
+    """Subscribe to the search shown on the trial list (the query string travels in `query`)."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    frequency = forms.ChoiceField(
+        label=_("How often"), choices=Frequency.choices, initial=Frequency.WEEKLY
+    )
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

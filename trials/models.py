@@ -9,6 +9,7 @@ a Phase 1/2 trial then matches both a Phase 1 and a Phase 2 filter with a plain 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -66,10 +68,11 @@ class RecruitmentStatus(models.TextChoices):
 
 
 class StatusGroup(models.TextChoices):
-    """What a patient cares about: can I enter this trial now, soon, or not."""
+    """What a patient cares about: can I enter this trial now, soon, or not, and can we trust the status."""
 
     OPEN = "open", _("Open to recruitment")
     NOT_YET_OPEN = "not_yet_open", _("Not yet open")
+    UNVERIFIED = "unverified", _("Status not verified recently")
     CLOSED = "closed", _("Closed")
 
 
@@ -81,16 +84,78 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
         OverallStatus.AVAILABLE,
     ),
     StatusGroup.NOT_YET_OPEN: (OverallStatus.NOT_YET_RECRUITING,),
+    # ClinicalTrials.gov's own "Unknown status"; stale open/not-yet-open trials join it (status_group_q).
+    StatusGroup.UNVERIFIED: (OverallStatus.UNKNOWN,),
 }
 STATUS_GROUPS[StatusGroup.CLOSED] = tuple(
     code
     for code in OverallStatus.values
-    if code not in STATUS_GROUPS[StatusGroup.OPEN] + STATUS_GROUPS[StatusGroup.NOT_YET_OPEN]
+    if code not in sum((STATUS_GROUPS[g] for g in STATUS_GROUPS), ())
 )
 
+# A status that claims a trial recruits (or will) is only believed for two years after it was last
+# verified: the rule ClinicalTrials.gov applies before it shows such a record as "Unknown status".
+STATUS_VERIFY_CODES: tuple[str, ...] = (
+    STATUS_GROUPS[StatusGroup.OPEN] + STATUS_GROUPS[StatusGroup.NOT_YET_OPEN]
+)
+STATUS_VERIFY_YEARS = 2
 
-def status_group(code: str) -> str:
-    """The StatusGroup value of an overall-status code."""
+
+def status_stale_before(today: date | None = None) -> date:
+    """Verified dates before this day are too old to believe an open status (two years ago)."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - STATUS_VERIFY_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - STATUS_VERIFY_YEARS, day=28)
+
+
+def status_is_stale(code: str, verified: date | None, today: date | None = None) -> bool:
+    """True when an open or not-yet-open status was last verified more than two years ago.
+    A trial without a verified date (entered by hand) is not judged."""
+    return (
+        code in STATUS_VERIFY_CODES
+        and verified is not None
+        and verified < status_stale_before(today)
+    )
+
+
+def _stale_q(today: date | None = None) -> Q:
+    return Q(overall_status__in=STATUS_VERIFY_CODES, status_verified__lt=status_stale_before(today))
+
+
+def _fresh_q(today: date | None = None) -> Q:
+    return Q(status_verified__isnull=True) | Q(status_verified__gte=status_stale_before(today))
+
+
+def status_group_q(group: str, today: date | None = None) -> Q:
+    """The one status rule, as a filter: trials in a StatusGroup (open and not-yet-open trials must
+    have been verified in the last two years; the others are "status not verified recently")."""
+    codes = STATUS_GROUPS[group]
+    if group == StatusGroup.UNVERIFIED:
+        return Q(overall_status__in=codes) | _stale_q(today)
+    if group in (StatusGroup.OPEN, StatusGroup.NOT_YET_OPEN):
+        return Q(overall_status__in=codes) & _fresh_q(today)
+    return Q(overall_status__in=codes)
+
+
+def effective_status_q(codes, today: date | None = None) -> Q:
+    """Trials whose effective overall status (UNKNOWN when stale, see Trial.effective_status) is in
+    `codes` (for filters that speak in status codes, such as FHIR's)."""
+    codes = set(codes)
+    q = Q(overall_status__in=sorted(codes - set(STATUS_VERIFY_CODES)))
+    checked = sorted(codes & set(STATUS_VERIFY_CODES))
+    if checked:
+        q |= Q(overall_status__in=checked) & _fresh_q(today)
+    if OverallStatus.UNKNOWN in codes:
+        q |= _stale_q(today)
+    return q
+
+
+def status_group(code: str, verified: date | None = None) -> str:
+    """The StatusGroup value of an overall-status code (and its verified date)."""
+    if status_is_stale(code, verified):
+        return StatusGroup.UNVERIFIED
     for group, codes in STATUS_GROUPS.items():
         if code in codes:
             return group
@@ -216,23 +281,34 @@ class TrialQuerySet(PublishableQuerySet):
     """Trial rules: recruitment groups, eligibility and search."""
 
     def recruiting(self):
-        """Trials open to recruitment now (never NOT_YET_RECRUITING)."""
-        return self.filter(overall_status__in=STATUS_GROUPS[StatusGroup.OPEN])
+        """Trials open to recruitment now, with a status verified in the last two years (never
+        NOT_YET_RECRUITING)."""
+        return self.filter(status_group_q(StatusGroup.OPEN))
 
     def not_yet_open(self):
-        """Trials that will open but do not recruit yet."""
-        return self.filter(overall_status__in=STATUS_GROUPS[StatusGroup.NOT_YET_OPEN])
+        """Trials that will open but do not recruit yet (status verified in the last two years)."""
+        return self.filter(status_group_q(StatusGroup.NOT_YET_OPEN))
+
+    def status_unverified(self):
+        """Trials whose open status was not verified for two years, or that CT.gov marks unknown."""
+        return self.filter(status_group_q(StatusGroup.UNVERIFIED))
 
     def closed(self):
         """Trials that no longer (or never will) recruit."""
-        return self.filter(overall_status__in=STATUS_GROUPS[StatusGroup.CLOSED])
+        return self.filter(status_group_q(StatusGroup.CLOSED))
 
     def in_status_groups(self, groups_or_codes):
-        """Trials whose overall status is in any of the given groups or v2 codes."""
-        codes: set[str] = set()
+        """Trials in any of the given groups (status_group_q) or with any of the given v2 codes."""
+        q = Q(pk__in=[])
+        codes = []
         for value in groups_or_codes:
-            codes.update(STATUS_GROUPS.get(value, (value,)))
-        return self.filter(overall_status__in=sorted(codes))
+            if value in STATUS_GROUPS:
+                q |= status_group_q(value)
+            else:
+                codes.append(value)
+        if codes:
+            q |= Q(overall_status__in=sorted(codes))
+        return self.filter(q)
 
     def with_phase(self, *phases):
         """Trials in any of the phases; a Phase 1/2 trial matches Phase 1 and Phase 2."""
@@ -261,49 +337,11 @@ class TrialQuerySet(PublishableQuerySet):
         return self.filter(sex__in=[Sex.ALL, sex, ""])
 
     def search(self, q: str):
-        """Full-text search (PostgreSQL: weighted tsvector + trigram on drug names; else icontains).
+        """Search that understands classes, cancer types in Dutch and French and drug synonyms
+        (trials/search.py); on PostgreSQL the queryset is annotated with `rank` for relevance."""
+        from .search import search_trials
 
-        On PostgreSQL the queryset is annotated with `rank` for relevance ordering."""
-        q = (q or "").strip()
-        if not q:
-            return self
-        if _vendor(self.db) == "postgresql":
-            return self._search_postgresql(q)
-        return self._search_fallback(q)
-
-    def _search_postgresql(self, q: str):
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
-        # Each word must match (AND). A word that resembles a drug name, brand or code name in the small
-        # Drug table ("pembrolizumb", "Keytruda") also matches that drug's INN, so misspellings and
-        # synonyms find the same trials; the big table is then searched through its GIN index only.
-        corrections = Drug.objects.corrections_for(q)
-        query = None
-        for word in q.split():
-            part = SearchQuery(word, search_type="plain", config="english")
-            for name in corrections.get(word.lower(), ()):
-                part |= SearchQuery(name, search_type="plain", config="english")
-            query = part if query is None else query & part
-        return self.filter(search_vector=query).annotate(
-            rank=SearchRank(models.F("search_vector"), query)
-        )
-
-    def _search_fallback(self, q: str):
-        cond = Q()
-        for word in q.split():
-            cond &= (
-                Q(nct_id__icontains=word)
-                | Q(acronym__icontains=word)
-                | Q(brief_title__icontains=word)
-                | Q(official_title__icontains=word)
-                | Q(search_terms__icontains=word)
-                | Q(brief_summary__icontains=word)
-            )
-        return self.filter(cond)
-
-
-def _vendor(alias: str) -> str:
-    return connections[alias].vendor
+        return search_trials(self, q)
 
 
 class Trial(Publishable):
@@ -465,7 +503,18 @@ class Trial(Publishable):
 
     @property
     def status_group(self) -> str:
-        return status_group(self.overall_status)
+        return status_group(self.overall_status, self.status_verified)
+
+    @property
+    def status_not_verified_recently(self) -> bool:
+        return status_is_stale(self.overall_status, self.status_verified)
+
+    @property
+    def effective_status(self) -> str:
+        """The overall status as ClinicalTrials.gov would show it: UNKNOWN when it is stale."""
+        if self.status_not_verified_recently:
+            return OverallStatus.UNKNOWN
+        return self.overall_status
 
     @property
     def is_open(self) -> bool:
@@ -473,7 +522,9 @@ class Trial(Publishable):
 
     @property
     def age_range_display(self) -> str:
-        low, high = self.minimum_age, self.maximum_age
+        from .eligibility import age_display
+
+        low, high = age_display(self.minimum_age), age_display(self.maximum_age)
         if low and high:
             return _("%(low)s to %(high)s") % {"low": low, "high": high}
         if low:
@@ -573,3 +624,7 @@ class TrialSite(models.Model):
         if self.referral_contact and self.referral_contact.email:
             return self.referral_contact.email
         return self.referral_email
+
+
+from .models_alerts import TrialAlert  # noqa: E402, F401 (e-mail alerts on searches)
+from .models_history import SyncRun, TrialChange  # noqa: E402, F401 (the live-registry models)

@@ -101,7 +101,10 @@ class TrialSerializer(serializers.ModelSerializer):
         source="status_group",
         choices=StatusGroup.choices,
         read_only=True,
-        help_text="open (recruiting now), not_yet_open or closed, derived from overall_status.",
+        help_text=(
+            "open (recruiting now), not_yet_open, unverified (an open status not verified for two "
+            "years, or UNKNOWN) or closed, derived from overall_status and status_verified."
+        ),
     )
     phases = serializers.ListField(
         source="phase_list",

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views
-from .feeds import TrialFeed
+from .feeds import TrialChangeFeed, TrialFeed
 
 app_name = "trials"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("", views.TrialListView.as_view(), name="list"),
     path("trials.csv", views.trial_csv, name="csv"),
     path("feed/", TrialFeed(), name="feed"),
+    path("changes/feed/", TrialChangeFeed(), name="changes_feed"),
+    path("alerts/subscribe/", views.alert_subscribe, name="alert_subscribe"),
+    path("alerts/confirm/<str:token>/", views.alert_confirm, name="alert_confirm"),
+    path("alerts/unsubscribe/<str:token>/", views.alert_unsubscribe, name="alert_unsubscribe"),
     path("<str:nct_id>/", views.TrialDetailView.as_view(), name="detail"),
     path("<str:nct_id>/refer/", views.trial_refer, name="refer"),
 ]

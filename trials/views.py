@@ -8,24 +8,31 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from ion_portal.immunotherapy import TherapyFamily, family_of
 from ion_portal.models import is_member
 from toxicity.models import Toxicity
 
+from . import alerts
+from .eligibility import criteria_sections
 from .exports import iter_csv_lines
-from .filters import TrialFilter, facet_counts, with_default_status
-from .forms import ReferralForm
-from .models import STATUS_GROUPS, Intervention, StatusGroup, Trial, TrialSite
+from .filters import STATUS_ALL, TrialFilter, facet_counts, with_default_status
+from .forms import ReferralForm, TrialAlertForm
+from .models import STATUS_GROUPS, Intervention, StatusGroup, Trial, TrialChange, TrialSite
+from .search import did_you_mean, match_reasons, understand
 from .tasks import send_referral
 
 PAGE_SIZE = 20
+HISTORY_SIZE = 20
 
 
 def _filterset(request) -> TrialFilter:
@@ -41,10 +48,16 @@ class TrialListView(ListView):
 
     def get_queryset(self):
         self.filterset = _filterset(self.request)
-        return self.filterset.qs.prefetch_related(
+        valid = self.filterset.is_valid()
+        self.terms = understand(self.filterset.form.cleaned_data.get("q") or "") if valid else []
+        queryset = self.filterset.qs.prefetch_related(
             Prefetch("interventions", queryset=Intervention.objects.select_related("drug")),
             Prefetch("sites", queryset=TrialSite.objects.select_related("unit")),
         )
+        if self.terms:
+            # Only a search says why a result matched, and a cancer type can be the reason.
+            queryset = queryset.prefetch_related("cancer_types")
+        return queryset
 
     def get_template_names(self):
         # The enhancing script asks for the listing fragment only (facets + results) and swaps it in.
@@ -57,11 +70,33 @@ class TrialListView(ListView):
         params = self.request.GET.copy()
         for key in ("page", "fragment"):
             params.pop(key, None)
+        facets = facet_counts(self.filterset)
+        result_count = context["paginator"].count
+        for trial in context["trials"]:
+            trial.match_reasons = match_reasons(trial, self.terms) if self.terms else []
+        # The default open view can hide matches in other statuses: say how many, and link to them.
+        hidden = 0
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        chosen = cleaned.get("status") or []
+        if STATUS_ALL not in chosen:
+            hidden = next(i["count"] for i in facets["status"] if i["value"] == STATUS_ALL)
+            hidden -= result_count
+        show_all = params.copy()
+        show_all["status"] = STATUS_ALL
+        query = cleaned.get("q") or ""
+        suggestion = did_you_mean(query) if query and not result_count else None
+        if suggestion:
+            suggest_params = params.copy()
+            suggest_params["q"] = suggestion
+            context["suggestion_query"] = suggest_params.urlencode()
         context.update(
             filterset=self.filterset,
-            facets=facet_counts(self.filterset),
+            facets=facets,
             query_string=params.urlencode(),
-            result_count=context["paginator"].count,
+            result_count=result_count,
+            hidden_by_status=max(hidden, 0),
+            show_all_query=show_all.urlencode(),
+            suggestion=suggestion,
             ordering=self.filterset.ordering_choice,
             filter_errors=self.filterset.errors,
             csv_query=params.urlencode(),
@@ -100,6 +135,18 @@ class TrialDetailView(DetailView):
         context["can_refer"] = any(site.referral_address for site in trial.sites.all())
         context["open_codes"] = STATUS_GROUPS[StatusGroup.OPEN]
         context["side_effect_guides"] = side_effect_guides(trial.immunotherapy_class_labels)
+        context["criteria_sections"] = criteria_sections(trial.eligibility_criteria)
+        changes = list(trial.changes.all()[:HISTORY_SIZE])
+        context["changes"] = changes
+        context["status_since"] = next(
+            (
+                change.changed_on or change.recorded_at.date()
+                for change in changes
+                if change.field == TrialChange.Field.STATUS
+                and change.new_value == trial.overall_status
+            ),
+            None,
+        )
         return context
 
 
@@ -204,4 +251,69 @@ def trial_refer(request, nct_id: str):
         "trials/trial_refer.html",
         {"trial": trial, "form": form, "form_action": reverse("trials:refer", args=[trial.nct_id])},
         status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def alert_subscribe(request):
+    """Subscribe an e-mail address to the search shown (double opt-in: a confirmation link first)."""
+    form = TrialAlertForm(request.POST)
+    if not form.is_valid():
+        return render(request, "trials/alert_subscribe.html", {"form": form}, status=400)
+    if not alerts.subscribe_allowed(
+        address=request.META.get("REMOTE_ADDR", "unknown"), email=form.cleaned_data["email"]
+    ):
+        form.add_error(
+            None, _("Too many subscriptions from your connection. Please try again in an hour.")
+        )
+        return render(request, "trials/alert_subscribe.html", {"form": form}, status=429)
+    query = QueryDict(form.cleaned_data["query"])
+    try:
+        alert = alerts.alert_subscribe(
+            email=form.cleaned_data["email"],
+            query=dict(query.lists()),
+            frequency=form.cleaned_data["frequency"],
+            language=get_language() or "en",
+        )
+    except alerts.AlertError as exc:
+        form.add_error(None, str(exc))
+        return render(request, "trials/alert_subscribe.html", {"form": form}, status=400)
+    return render(
+        request,
+        "trials/alert_subscribe.html",
+        {"sent_to": alert.email, "description": alerts.describe(alert.query)},
+    )
+
+
+def alert_confirm(request, token: str):
+    """The link of the confirmation e-mail: a page with a button (a link scanner that opens the
+    link does not subscribe anyone), then the POST confirms."""
+    pending = alerts.alert_for_confirm_token(token)
+    if pending is None:
+        return render(request, "trials/alert_confirm.html", {"bad": True}, status=400)
+    done = False
+    if request.method == "POST":
+        alerts.alert_confirm(token=token)
+        done = True
+    return render(
+        request,
+        "trials/alert_confirm.html",
+        {"done": done, "description": alerts.describe(pending.query), "alert": pending},
+    )
+
+
+@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a CSRF token
+def alert_unsubscribe(request, token: str):
+    """The signed unsubscribe link: a confirmation page, or (POST, also one-click) unsubscribe."""
+    alert = alerts.alert_for_token(token)
+    if alert is None:
+        return render(request, "trials/alert_unsubscribe.html", {"bad": True}, status=400)
+    done = False
+    if request.method == "POST":
+        alerts.alert_unsubscribe(token=token)
+        done = True
+    return render(
+        request,
+        "trials/alert_unsubscribe.html",
+        {"done": done or not alert.is_active, "description": alerts.describe(alert.query)},
     )

@@ -13,8 +13,25 @@
   var listing = document.getElementById("trial-listing");
   if (!form || !listing || !window.fetch || !window.history.pushState) { return; }
 
+  // On a phone the filters fold away behind one button, so the first result is on the first screen.
+  var toggle = form.querySelector(".trial-filters__toggle");
+  if (toggle) {
+    toggle.hidden = false;
+    form.classList.add("trial-filters--collapsible");
+    toggle.addEventListener("click", function () {
+      var open = form.classList.toggle("trial-filters--open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   var controller = null;
   var timer = null;
+  // Replacing the listing removes the focused control (the age field); the browser may then fire
+  // "change" on it while the radios are already gone, which used to send a second request without
+  // the chosen status ("Any status" jumped back to "Open"). Events during a swap are ignored, and a
+  // query that is already shown (or on its way) is never loaded again.
+  var swapping = false;
+  var lastQuery = null;
 
   function queryFromForm() {
     var params = new URLSearchParams(new FormData(form));
@@ -26,12 +43,11 @@
   }
 
   function load(query, push) {
+    if (query === lastQuery) { return; }
+    lastQuery = query;
     if (controller) { controller.abort(); }
     controller = new AbortController();
     var url = form.getAttribute("data-fragment-url") + (query ? "?" + query + "&" : "?") + "fragment=listing";
-    var activeId = document.activeElement && document.activeElement.id;
-    var activeName = document.activeElement && document.activeElement.name;
-    var activeValue = document.activeElement && document.activeElement.value;
     listing.classList.add("trial-listing--loading");
     listing.setAttribute("aria-busy", "true");
     fetch(url, { headers: { "X-Requested-With": "fetch" }, signal: controller.signal })
@@ -40,17 +56,31 @@
         return response.text();
       })
       .then(function (html) {
-        listing.innerHTML = html;
+        var active = document.activeElement;
+        var activeId = active && listing.contains(active) ? active.id : "";
+        var activeName = active && active.name;
+        var activeValue = active && active.value;
+        swapping = true;
+        try { listing.innerHTML = html; } finally { swapping = false; }
         listing.classList.remove("trial-listing--loading");
         listing.removeAttribute("aria-busy");
-        var target = page(query);
-        if (push) { window.history.pushState({ trials: true }, "", target); }
-        // Keep keyboard focus where it was (the control was replaced by its fresh copy).
+        if (push) { window.history.pushState({ trials: true }, "", page(query)); }
+        // The alert form subscribes to what is shown.
+        var alertQuery = document.getElementById("alert-query");
+        if (alertQuery) { alertQuery.value = query; }
+        // Keep keyboard focus where it was (the control was replaced by its fresh copy), and what was
+        // typed into it while the request was under way.
         var again = activeId ? document.getElementById(activeId) : null;
-        if (!again && activeName) {
+        if (!again && activeName && active.type !== "search") {
           again = listing.querySelector('input[name="' + activeName + '"][value="' + CSS.escape(activeValue || "") + '"]');
         }
-        if (again && listing.contains(again)) { again.focus(); }
+        if (again && listing.contains(again)) {
+          if (again.type === "number" && again.value !== activeValue) {
+            again.value = activeValue;
+            schedule();
+          }
+          again.focus();
+        }
       })
       .catch(function (error) {
         if (error.name === "AbortError") { return; }
@@ -63,18 +93,25 @@
     return form.getAttribute("action") + (query ? "?" + query : "");
   }
 
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(function () { load(queryFromForm(), true); }, 400);
+  }
+
+  lastQuery = queryFromForm();
   form.addEventListener("change", function (event) {
-    if (event.target.name === "q") { return; }
+    if (swapping || event.target.name === "q") { return; }
+    if (event.target.name === "age") { schedule(); return; }
     load(queryFromForm(), true);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    clearTimeout(timer);
     load(queryFromForm(), true);
   });
   form.addEventListener("input", function (event) {
-    if (event.target.name !== "q" && event.target.name !== "age") { return; }
-    clearTimeout(timer);
-    timer = setTimeout(function () { load(queryFromForm(), true); }, 400);
+    if (swapping || (event.target.name !== "q" && event.target.name !== "age")) { return; }
+    schedule();
   });
   listing.addEventListener("click", function (event) {
     var link = event.target.closest(".pagination a");

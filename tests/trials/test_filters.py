@@ -20,7 +20,7 @@ def errors_for(**params) -> dict:
 @pytest.mark.parametrize(
     ("param", "value", "allowed"),
     [
-        ("status", "bogus", "all, open, not_yet_open, closed, ACTIVE_NOT_RECRUITING"),
+        ("status", "bogus", "all, open, not_yet_open, unverified, closed, ACTIVE_NOT_RECRUITING"),
         ("phase", "PHASE9", "EARLY_PHASE1, PHASE1, PHASE2, PHASE3, PHASE4, NA"),
         ("immunotherapy_class", "anti-xyz", "anti-pd-1, anti-pd-l1, anti-ctla-4"),
         ("sex", "X", "FEMALE, MALE"),

@@ -192,6 +192,23 @@ def test_list_page_query_count_is_fixed(client, django_assert_num_queries):
 
 
 @pytest.mark.django_db
+def test_search_page_query_count_is_fixed(client, django_assert_num_queries):
+    for n in range(15):
+        make_trial(
+            f"NCT000000{n:02d}",
+            brief_title=f"Melanoma trial {n}",
+            conditions=["Melanoma"],
+            immunotherapy_classes=["anti-pd-1"],
+        )
+    # The list page's 9 + the cancer-type prefetch that says why each result matched (saying why runs
+    # no query per result) + on PostgreSQL the trigram look-up of drug names in the small Drug table.
+    with django_assert_num_queries(10 + (connection.vendor == "postgresql")):
+        response = client.get(LIST, {"q": "PD-1 melanoma"})
+    assert len(response.context["trials"]) == 15
+    assert all(t.match_reasons for t in response.context["trials"])
+
+
+@pytest.mark.django_db
 def test_detail_page_shows_the_trial_with_its_sites_and_json_ld(client):
     from trials.services import import_paths
 
@@ -254,8 +271,9 @@ def test_detail_page_query_count_is_fixed(client, django_assert_num_queries):
     trial = make_trial("NCT00000001")
     unit = Unit.objects.create(name="Oncology", slug="onc", kind="clinical", institution="UH")
     TrialSite.objects.create(trial=trial, unit=unit, local_status="RECRUITING")
-    # trial + 3 prefetches (cancer types, interventions with drugs, sites with unit and people).
-    with django_assert_num_queries(4):
+    # trial + 3 prefetches (cancer types, interventions with drugs, sites with unit and people)
+    # + the trial's upstream change history (one query, at most HISTORY_SIZE rows).
+    with django_assert_num_queries(5):
         client.get(trial.get_absolute_url())
 
 
@@ -337,3 +355,34 @@ def test_cached_facet_counts_follow_a_newly_published_trial(client):
 
     phase2 = next(f for f in client.get(LIST).context["facets"]["phase"] if f["value"] == "PHASE2")
     assert phase2["count"] == 2
+
+
+@pytest.mark.django_db
+def test_eligibility_markdown_is_rendered_and_split_into_inclusion_and_exclusion(client):
+    criteria = (
+        "Inclusion Criteria:\n\n* Age \\>= 18 years\n* Tumour tissue \\[RNA\\] available\n\n"
+        "Exclusion Criteria:\n\n* Prior anti-PD-1 =\\< 7 days before\n* <img src=x onerror=alert(1)>"
+    )
+    trial = make_trial("NCT00000001", eligibility_criteria=criteria, minimum_age="18 Years")
+
+    text = client.get(trial.get_absolute_url()).text
+
+    inclusion = text[text.index("Inclusion criteria") : text.index("Exclusion criteria")]
+    exclusion = text[text.index("Exclusion criteria") :]
+    assert "<li>Age &gt;= 18 years</li>" in inclusion
+    assert "<li>Tumour tissue [RNA] available</li>" in inclusion
+    assert "Prior anti-PD-1 =&lt; 7 days before" in exclusion
+    assert "\\&gt;" not in text and "\\[" not in text
+    assert "<img" not in text
+    assert "18 years and older" in text
+
+
+@pytest.mark.django_db
+def test_age_unit_is_translated(client):
+    from django.utils import translation
+
+    trial = make_trial("NCT00000001", minimum_age="18 Years", maximum_age="6 Months")
+    with translation.override("nl"):
+        url = trial.get_absolute_url()
+        assert Trial.objects.get(pk=trial.pk).age_range_display == "18 jaar tot 6 maanden"
+        assert "18 jaar" in client.get(url).text
