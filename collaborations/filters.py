@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from collaborations.compatibility import platforms_handling
 from collaborations.models import (
     Platform,
     SampleCollection,
@@ -72,6 +73,17 @@ class _DirectoryFilter(django_filters.FilterSet):
 class PlatformFilter(_DirectoryFilter):
     """Filters of /collaborations/platforms/ and /api/v1/platforms/."""
 
+    # A platform matches a sample type when it can handle it: the compatibility table of its
+    # techniques, narrowed by its declared sample types (collaborations.compatibility, the rule the
+    # matching uses), not only the sample types it declares.
+    sample_type = SlugsFilter(
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Sample type"),
+        to_field_name="slug",
+        queryset=SampleType.objects.all(),
+        method="filter_sample_type",
+    )
+
     technique = SlugsFilter(
         widget=forms.CheckboxSelectMultiple,
         label=_("Technique"),
@@ -92,6 +104,11 @@ class PlatformFilter(_DirectoryFilter):
     class Meta:
         model = Platform
         fields = ["q", "technique", "sample_type", "cancer_type", "unit", "access_model"]
+
+    def filter_sample_type(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=platforms_handling(s.pk for s in value))
 
 
 class CollectionFilter(_DirectoryFilter):

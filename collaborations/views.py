@@ -94,6 +94,7 @@ class PlatformDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["matches"] = match_queries.matches_for_platform(platform=self.object)
+        context["exclusions"] = match_queries.exclusions_for_platform(platform=self.object)
         context["show_contact"] = is_member(self.request.user)
         context["request_url"] = (
             reverse("collaborations:request_new") + "?" + urlencode({"platform": self.object.slug})
@@ -112,6 +113,7 @@ class CollectionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["matches"] = match_queries.matches_for_collection(collection=self.object)
+        context["exclusions"] = match_queries.exclusions_for_collection(collection=self.object)
         context["show_contact"] = is_member(self.request.user)
         context["request_url"] = (
             reverse("collaborations:request_new")
