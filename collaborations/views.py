@@ -16,7 +16,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from collaborations import match_queries, services, workflow
-from collaborations.filters import CollectionFilter, PlatformFilter
+from collaborations.filters import (
+    CollectionFilter,
+    PlatformFilter,
+    broader_search,
+    facet_groups,
+)
 from collaborations.forms import AnswerForm, CommentForm, RequestForm, SavedSearchForm
 from collaborations.matching import WEIGHTS
 from collaborations.models import (
@@ -58,6 +63,15 @@ class _DirectoryListView(FilteredListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["kind"] = self.kind
+        context["facets"] = facet_groups(self.filterset)
+        if not context["paginator"].count and not self.filter_errors:
+            broader = broader_search(self.filterset)
+            if broader:
+                params = self.request.GET.copy()
+                params.pop(broader["name"], None)
+                params.pop("page", None)
+                broader["url"] = self.request.path + ("?" + params.urlencode() if params else "")
+            context["broader"] = broader
         context["alert_form"] = SavedSearchForm()
         context["can_save"] = is_member(self.request.user)
         return context
