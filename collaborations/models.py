@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from collaborations.uploads import ProtocolStorage, validate_protocol
 from ion_portal.immunotherapy import ImmunotherapyClass, class_label
 from ion_portal.models import CancerType, Person, Publishable, PublishableQuerySet, Unit
 
@@ -446,6 +447,14 @@ class CollaborationRequest(models.Model):
     acknowledge_network = models.BooleanField(_("I will acknowledge the network"), default=False)
     discuss_coauthorship = models.BooleanField(_("I will discuss co-authorship"), default=False)
     report_back = models.BooleanField(_("I will report results back"), default=False)
+    protocol = models.FileField(
+        _("study protocol (PDF)"),
+        upload_to="protocols/%Y/",
+        storage=ProtocolStorage(),
+        blank=True,
+        validators=[validate_protocol],
+        help_text=_("Optional. Seen only by the network office and the providers you ask."),
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True
     )
