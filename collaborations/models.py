@@ -281,6 +281,22 @@ class SizeBand(models.IntegerChoices):
         return cls.THOUSANDS if count < 10000 else cls.MORE
 
 
+class Sex(models.TextChoices):
+    """MIABIS sex values of a collection's donors."""
+
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+    UNKNOWN = "unknown", _("Unknown")
+    UNDIFFERENTIATED = "undifferentiated", _("Undifferentiated")
+
+
+def validate_sexes(value):
+    if not isinstance(value, list) or any(code not in Sex.values for code in value):
+        raise ValidationError(
+            _("Choose sexes from: %(codes)s."), params={"codes": ", ".join(Sex.values)}
+        )
+
+
 class SampleCollection(Publishable):
     """A clinical sample collection held by a clinical unit or biobank."""
 
@@ -316,6 +332,19 @@ class SampleCollection(Publishable):
         null=True,
         blank=True,
         help_text=_("Shown to members only; the public sees the band."),
+    )
+    sexes = models.JSONField(
+        _("donor sexes"),
+        default=list,
+        blank=True,
+        validators=[validate_sexes],
+        help_text=_("MIABIS sex codes: male, female, unknown, undifferentiated."),
+    )
+    age_low = models.PositiveSmallIntegerField(
+        _("youngest donor age (years)"), null=True, blank=True
+    )
+    age_high = models.PositiveSmallIntegerField(
+        _("oldest donor age (years)"), null=True, blank=True
     )
     timepoints = models.ManyToManyField(
         Timepoint, verbose_name=_("timepoints"), related_name="collections", blank=True

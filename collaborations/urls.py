@@ -15,6 +15,8 @@ urlpatterns = [
         "collections/<slug:slug>/", views.CollectionDetailView.as_view(), name="collection_detail"
     ),
     path("basket/", views.basket_view, name="basket"),
+    path("export/miabis.json", views.miabis_download, name="miabis_download"),
+    path("export/miabis-schema.json", views.miabis_schema, name="miabis_schema"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from collaborations import basket, match_queries, services, workflow
+from collaborations import basket, match_queries, miabis, services, workflow
 from collaborations.filters import (
     CollectionFilter,
     PlatformFilter,
@@ -488,3 +488,19 @@ def alert_unsubscribe(request, token: str):
     return render(
         request, "collaborations/alert_unsubscribe.html", {"search": search, "done": done}
     )
+
+
+def miabis_download(request):
+    """The MIABIS-style export of the published directory as a JSON file (the same document as
+    /api/v1/miabis/)."""
+    document = miabis.directory_export(
+        page_url=lambda obj: request.build_absolute_uri(obj.get_absolute_url())
+    )
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="ion-directory-miabis.json"'
+    return response
+
+
+def miabis_schema(request):
+    """The JSON Schema the MIABIS-style export follows."""
+    return JsonResponse(miabis.load_schema(), json_dumps_params={"indent": 2})
