@@ -255,8 +255,11 @@ def facet_groups(filterset) -> list[dict]:
             }
             for key, value, label in _choices(name, field)
         ]
-        # Values nobody has are left out unless chosen.
+        # Values nobody has are left out unless chosen; long groups list the chosen values and then
+        # the most frequent first, so what is hidden behind "show more" is the rarest.
         items = [item for item in items if item["count"] or item["selected"]]
+        if len(items) > FACET_VISIBLE:
+            items.sort(key=lambda item: (not item["selected"], -item["count"], item["label"]))
         multiple = isinstance(field.widget, forms.CheckboxSelectMultiple)
         groups.append(
             {

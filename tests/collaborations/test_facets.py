@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def _count(page: str, name: str, value: str) -> int:
     found = re.search(
-        rf'name="{name}" value="{value}"[^>]*> [^<]+ <span class="facet-count">\((\d+)', page
+        rf'name="{name}" value="{value}"[^>]*> <label[^>]*>[^<]+</label> <span class="facet-count">\((\d+)',
+        page,
     )
     assert found, (name, value)
     return int(found.group(1))
