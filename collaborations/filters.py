@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from collaborations.compatibility import platform_sample_types, platforms_handling
 from collaborations.models import (
     Platform,
+    QualityLabel,
     SampleCollection,
     SampleType,
     Technique,
@@ -142,6 +143,13 @@ class CollectionFilter(_DirectoryFilter):
         distinct=True,
     )
 
+    quality_label = django_filters.MultipleChoiceFilter(
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Quality label"),
+        choices=QualityLabel.choices,
+        method="filter_quality",
+    )
+
     class Meta:
         model = SampleCollection
         fields = [
@@ -151,8 +159,20 @@ class CollectionFilter(_DirectoryFilter):
             "cancer_type",
             "therapy_class",
             "timepoint",
+            "quality_label",
             "unit",
         ]
+
+    def filter_quality(self, queryset, name, value):
+        if not value:
+            return queryset
+        # Every chosen label must be present (JSON lists, portable across databases).
+        matching = [
+            pk
+            for pk, labels in SampleCollection.objects.values_list("pk", "quality_labels")
+            if set(value) <= set(labels or [])
+        ]
+        return queryset.filter(pk__in=matching)
 
     def filter_technique(self, queryset, name, value):
         if not value:
@@ -362,6 +382,18 @@ def _therapy_facet(filterset, ids, through):
     )
 
 
+def _quality_facet(filterset, ids, through):
+    return _count_links(
+        ids,
+        [
+            (pk, code)
+            for pk, codes in SampleCollection.objects.values_list("pk", "quality_labels")
+            for code in codes or []
+        ],
+        lambda code: (code,),
+    )
+
+
 PlatformFilter.FACETS = {
     "technique": _platform_technique_facet,
     "sample_type": _platform_sample_type_facet,
@@ -375,6 +407,7 @@ CollectionFilter.FACETS = {
     "cancer_type": _cancer_facet,
     "therapy_class": _therapy_facet,
     "timepoint": _terms_facet("timepoints", "timepoint_id"),
+    "quality_label": _quality_facet,
     "unit": _unit_facet,
 }
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from collaborations.compatibility import platform_sample_types
-from collaborations.models import Platform, SampleCollection, SampleType
+from collaborations.models import Platform, QualityLabel, SampleCollection, SampleType
 
 SCHEMA_PATH = Path(__file__).with_name("miabis_schema.json")
 FORMAT = "ion-portal-miabis/1"
@@ -89,6 +89,11 @@ def collection_record(collection, *, page: str) -> dict:
         "collaboration_commercial": "non-commercial" not in conditions,
         "collaboration_non_for_profit": True,
         "access_joint_project": "joint-project" in conditions,
+        "quality": [str(QualityLabel(code).label) for code in collection.quality_labels],
+        "ion_sample_counts": [
+            {"material": row.sample_type.slug, "band": row.band}
+            for row in collection.sample_counts.all()
+        ],
         "ion_timepoints": [t.slug for t in collection.timepoints.all()],
         "ion_therapy_classes": list(collection.therapy_classes),
     }
@@ -115,7 +120,12 @@ def directory_export(*, page_url) -> dict:
         SampleCollection.objects.published()
         .select_related("unit")
         .prefetch_related(
-            "sample_types", "cancer_types", "timepoints", "data_types", "access_conditions"
+            "sample_types",
+            "cancer_types",
+            "timepoints",
+            "data_types",
+            "access_conditions",
+            "sample_counts__sample_type",
         )
         .order_by("name", "pk")
     )

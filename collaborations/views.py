@@ -123,7 +123,11 @@ class CollectionDetailView(DetailView):
     model = SampleCollection
 
     def get_queryset(self):
-        return SampleCollection.objects.published().with_relations()
+        return (
+            SampleCollection.objects.published()
+            .with_relations()
+            .prefetch_related("sample_counts__sample_type")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

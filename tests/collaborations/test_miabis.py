@@ -91,3 +91,38 @@ def test_whole_demo_directory_validates(client):
     document = client.get("/api/v1/miabis/").json()
     assert len(document["collections"]) >= 10 and len(document["services"]) >= 10
     _validate(document)
+
+
+def test_sample_counts_exact_to_members_banded_to_the_public_and_quality_labels(
+    member_client, clinic
+):
+    from django.test import Client
+
+    from collaborations.models import SampleCount, SampleType
+
+    client = Client()  # anonymous (member_client is the logged-in default client)
+
+    labelled = make_collection(
+        clinic, slug="iso", name="Accredited cohort", quality_labels=["iso-20387", "sprec"]
+    )
+    make_collection(clinic, slug="plain", name="Plain cohort")
+    SampleCount.objects.create(
+        collection=labelled, sample_type=SampleType.objects.get(slug="pbmc"), count=1234
+    )
+    public = client.get(labelled.get_absolute_url()).content.decode()
+    assert "1,000 to 10,000 samples" in public and "1234" not in public and "1,234" not in public
+    assert "ISO 20387 accredited biobank" in public and "SPREC codes recorded" in public
+    members = member_client.get(labelled.get_absolute_url()).content.decode()
+    assert "1234 samples" in members or "1,234 samples" in members
+    listing = client.get(reverse("collaborations:collection_list") + "?quality_label=iso-20387")
+    page = listing.content.decode()
+    assert "Accredited cohort" in page and "Plain cohort" not in page
+    assert 'class="tag tag--ok">ISO 20387 accredited biobank' in page
+    api = client.get("/api/v1/collections/?quality_label=sprec").json()
+    assert [row["slug"] for row in api["results"]] == ["iso"]
+    export = client.get("/api/v1/miabis/")
+    _validate(export.json())
+    assert "1234" not in export.content.decode()
+    (record,) = [c for c in export.json()["collections"] if c["id"] == "ion:collection:iso"]
+    assert record["ion_sample_counts"] == [{"material": "pbmc", "band": "1,000 to 10,000 samples"}]
+    assert record["quality"] == ["ISO 20387 accredited biobank", "SPREC codes recorded"]

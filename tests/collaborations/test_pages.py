@@ -192,8 +192,8 @@ def test_list_pages_run_a_fixed_number_of_queries(
     with django_assert_num_queries(18):
         client.get(reverse("collaborations:platform_list"))
     # Collections: count + page + 2 prefetches + the facets (rows once, links and choice lists of
-    # technique, sample type, cancer type, therapy class, timepoint and unit).
-    with django_assert_num_queries(18):
+    # technique, sample type, cancer type, therapy class, timepoint, quality label and unit).
+    with django_assert_num_queries(19):
         client.get(reverse("collaborations:collection_list"))
 
 
