@@ -60,9 +60,15 @@ class PlatformAdmin(PublishableAdmin):
     ]
 
 
+class SampleCountInline(admin.TabularInline):
+    model = models.SampleCount
+    extra = 1
+
+
 @admin.register(models.SampleCollection)
 class SampleCollectionAdmin(PublishableAdmin):
     list_display = ["name", "unit", "size_band", "status", "published_at"]
+    inlines = [SampleCountInline]
     autocomplete_fields = ["contact", "linked_trials"]
     filter_horizontal = [
         "sample_types",

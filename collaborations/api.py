@@ -1,11 +1,12 @@
 """API viewsets of the collaborations app. ion_portal/api.py registers every (prefix, viewset, basename) in ROUTES."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from collaborations import match_queries
+from collaborations import match_queries, miabis
 from collaborations.filters import CollectionFilter, PlatformFilter
 from collaborations.models import Platform, SampleCollection
 from collaborations.serializers import (
@@ -97,7 +98,35 @@ class SampleCollectionViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
         return Response(MatchSerializer(_match_rows(matches, "platform"), many=True).data)
 
 
+class MiabisExportViewSet(viewsets.ViewSet):
+    """The published directory as one MIABIS-style JSON document: sample collections (MIABIS
+    Collection: type, materials, sex, age range, diagnoses as ICD-10, order of magnitude, data
+    categories, use and access conditions) and platforms (MIABIS Service). Aggregate only: donor
+    numbers as bands, no contacts. `?download=1` sends it as a file. JSON Schema:
+    `/collaborations/export/miabis-schema.json`."""
+
+    pagination_class = None
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter(
+                "download", OpenApiTypes.BOOL, description="Send as a file to save (attachment)."
+            )
+        ],
+    )
+    def list(self, request):
+        document = miabis.directory_export(
+            page_url=lambda obj: request.build_absolute_uri(obj.get_absolute_url())
+        )
+        response = Response(document)
+        if request.query_params.get("download"):
+            response["Content-Disposition"] = 'attachment; filename="ion-directory-miabis.json"'
+        return response
+
+
 ROUTES: list[tuple] = [
     ("platforms", PlatformViewSet, "platform"),
     ("collections", SampleCollectionViewSet, "samplecollection"),
+    ("miabis", MiabisExportViewSet, "miabis"),
 ]

@@ -13,6 +13,7 @@ from collaborations.models import (
     DataType,
     Platform,
     SampleCollection,
+    SampleCount,
     SampleType,
     Technique,
     TechniqueSampleType,
@@ -535,6 +536,11 @@ def load() -> dict[str, int]:
                 "setting": row["setting"],
                 "donor_count": row["donors"],
                 "therapy_classes": row["therapy"],
+                # Demo values: adult donors of both sexes; the biobank's collections carry the
+                # quality labels a curator would record after checking.
+                "sexes": ["male", "female"],
+                "age_low": 18,
+                "quality_labels": ["iso-20387", "sprec"] if row["unit"] == "biobank" else [],
                 "status": SampleCollection.Status.PUBLISHED,
             },
         )
@@ -546,5 +552,10 @@ def load() -> dict[str, int]:
         collection.timepoints.set(_terms(Timepoint, row["timepoints"]))
         collection.data_types.set(_terms(DataType, row["data_types"]))
         collection.access_conditions.set(_terms(AccessCondition, row["access"]))
+        # Demo sample counts: one sample of each type per donor.
+        for sample_type in collection.sample_types.all():
+            SampleCount.objects.update_or_create(
+                collection=collection, sample_type=sample_type, defaults={"count": row["donors"]}
+            )
         collection_link_trials(collection=collection, nct_ids=row["nct"])
     return {"platforms": len(PLATFORMS), "sample collections": len(COLLECTIONS)}

@@ -41,6 +41,7 @@ class RequestForm(forms.ModelForm):
             "project_summary",
             "intended_use",
             "ethics_status",
+            "protocol",
             "acknowledge_network",
             "discuss_coauthorship",
             "report_back",

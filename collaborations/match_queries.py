@@ -4,6 +4,7 @@ pairs call these."""
 
 from __future__ import annotations
 
+from collaborations.compatibility import accepted_inputs, compatibility_table
 from collaborations.matching import (
     MAX_SHOWN,
     CollectionProfile,
@@ -22,7 +23,6 @@ from collaborations.models import (
     SampleCollection,
     SampleType,
     Technique,
-    TechniqueSampleType,
     Timepoint,
 )
 from ion_portal.immunotherapy import ImmunotherapyClass
@@ -41,10 +41,7 @@ def matching_vocabulary() -> Vocabulary:
     v.data_types = dict(DataType.objects.values_list("pk", "name"))
     v.access_conditions = dict(AccessCondition.objects.values_list("pk", "name"))
     v.therapy_classes = {code: str(label) for code, label in ImmunotherapyClass.choices}
-    for technique, sample_type, weight in TechniqueSampleType.objects.values_list(
-        "technique_id", "sample_type_id", "weight"
-    ):
-        v.compatibility.setdefault(technique, {})[sample_type] = weight
+    v.compatibility = compatibility_table()
     return v
 
 
@@ -54,14 +51,9 @@ def platform_profiles(platforms, vocabulary: Vocabulary) -> list[PlatformProfile
     profiles = []
     for p in platforms:
         techniques = tuple(sorted(t.pk for t in p.techniques.all()))
-        accepted = {s.pk for s in p.sample_types.all()}
-        inputs = tuple(
-            {
-                s: w
-                for s, w in vocabulary.compatibility.get(t, {}).items()
-                if not accepted or s in accepted
-            }
-            for t in techniques
+        # The one rule (collaborations.compatibility), shared with the platform filter.
+        inputs = accepted_inputs(
+            techniques, (s.pk for s in p.sample_types.all()), vocabulary.compatibility
         )
         focus = frozenset(c.pk for c in p.cancer_types.all())
         if focus not in credit_cache:
@@ -142,6 +134,30 @@ def matches_for_collection(*, collection: SampleCollection, limit: int = MAX_SHO
     platforms = platform_profiles(Platform.objects.published().with_relations(), vocabulary)
     rows = [score_platform(p, [profile], vocabulary)[0] for p in platforms]
     return rank(rows, vocabulary)[:limit]
+
+
+def _excluded(rows, vocabulary, key) -> list[Match]:
+    kept = [row for row in rows if row[4]]
+    kept.sort(key=key)
+    return [Match(*row, vocabulary) for row in kept]
+
+
+def exclusions_for_platform(*, platform: Platform) -> list[Match]:
+    """Published collections this platform is never matched with, by name; `exclusion_reasons` say why."""
+    vocabulary = matching_vocabulary()
+    profile = platform_profiles([platform], vocabulary)[0]
+    collections = collection_profiles(SampleCollection.objects.published().with_relations())
+    rows = score_platform(profile, collections, vocabulary)
+    return _excluded(rows, vocabulary, key=lambda row: (row[1].name, row[1].pk))
+
+
+def exclusions_for_collection(*, collection: SampleCollection) -> list[Match]:
+    """Published platforms ruled out for this collection, by name; `exclusion_reasons` say why."""
+    vocabulary = matching_vocabulary()
+    profile = collection_profiles([collection])[0]
+    platforms = platform_profiles(Platform.objects.published().with_relations(), vocabulary)
+    rows = [score_platform(p, [profile], vocabulary)[0] for p in platforms]
+    return _excluded(rows, vocabulary, key=lambda row: (row[0].name, row[0].pk))
 
 
 def units_in_contact() -> set[frozenset[int]]:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from collaborations.uploads import ProtocolStorage, validate_protocol
 from ion_portal.immunotherapy import ImmunotherapyClass, class_label
 from ion_portal.models import CancerType, Person, Publishable, PublishableQuerySet, Unit
 
@@ -280,6 +281,50 @@ class SizeBand(models.IntegerChoices):
         return cls.THOUSANDS if count < 10000 else cls.MORE
 
 
+class Sex(models.TextChoices):
+    """MIABIS sex values of a collection's donors."""
+
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+    UNKNOWN = "unknown", _("Unknown")
+    UNDIFFERENTIATED = "undifferentiated", _("Undifferentiated")
+
+
+def validate_sexes(value):
+    if not isinstance(value, list) or any(code not in Sex.values for code in value):
+        raise ValidationError(
+            _("Choose sexes from: %(codes)s."), params={"codes": ", ".join(Sex.values)}
+        )
+
+
+class QualityLabel(models.TextChoices):
+    """Quality labels a curator records for a collection (shown as badges, filterable)."""
+
+    ISO_20387 = "iso-20387", _("ISO 20387 accredited biobank")
+    SPREC = "sprec", _("SPREC codes recorded")
+
+
+def validate_quality_labels(value):
+    if not isinstance(value, list) or any(code not in QualityLabel.values for code in value):
+        raise ValidationError(
+            _("Choose quality labels from: %(codes)s."),
+            params={"codes": ", ".join(QualityLabel.values)},
+        )
+
+
+def sample_count_band(count: int) -> str:
+    """A sample count as the public sees it: an order of magnitude, never the number."""
+    for upper, label in (
+        (10, _("fewer than 10 samples")),
+        (100, _("10 to 100 samples")),
+        (1000, _("100 to 1,000 samples")),
+        (10000, _("1,000 to 10,000 samples")),
+    ):
+        if count < upper:
+            return str(label)
+    return str(_("more than 10,000 samples"))
+
+
 class SampleCollection(Publishable):
     """A clinical sample collection held by a clinical unit or biobank."""
 
@@ -315,6 +360,26 @@ class SampleCollection(Publishable):
         null=True,
         blank=True,
         help_text=_("Shown to members only; the public sees the band."),
+    )
+    sexes = models.JSONField(
+        _("donor sexes"),
+        default=list,
+        blank=True,
+        validators=[validate_sexes],
+        help_text=_("MIABIS sex codes: male, female, unknown, undifferentiated."),
+    )
+    quality_labels = models.JSONField(
+        _("quality labels"),
+        default=list,
+        blank=True,
+        validators=[validate_quality_labels],
+        help_text=_("Set by curators after checking: iso-20387, sprec."),
+    )
+    age_low = models.PositiveSmallIntegerField(
+        _("youngest donor age (years)"), null=True, blank=True
+    )
+    age_high = models.PositiveSmallIntegerField(
+        _("oldest donor age (years)"), null=True, blank=True
     )
     timepoints = models.ManyToManyField(
         Timepoint, verbose_name=_("timepoints"), related_name="collections", blank=True
@@ -387,6 +452,46 @@ class SampleCollection(Publishable):
     def therapy_labels(self) -> list[str]:
         return therapy_labels(self.therapy_classes)
 
+    @property
+    def quality_label_names(self) -> list[str]:
+        return [
+            str(QualityLabel(code).label)
+            for code in self.quality_labels
+            if code in QualityLabel.values
+        ]
+
+
+class SampleCount(models.Model):
+    """How many samples of one material type a collection holds (exact to members, banded to the public)."""
+
+    collection = models.ForeignKey(
+        SampleCollection,
+        verbose_name=_("sample collection"),
+        on_delete=models.CASCADE,
+        related_name="sample_counts",
+    )
+    sample_type = models.ForeignKey(
+        SampleType, verbose_name=_("sample type"), on_delete=models.PROTECT, related_name="+"
+    )
+    count = models.PositiveIntegerField(_("number of samples"))
+
+    class Meta:
+        ordering = ["sample_type__order", "sample_type__name"]
+        verbose_name = _("sample count")
+        verbose_name_plural = _("sample counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "sample_type"], name="collab_sample_count_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sample_type}: {self.count}"
+
+    @property
+    def band(self) -> str:
+        return sample_count_band(self.count)
+
 
 # --- Request workflow ----------------------------------------------------------------------------------
 
@@ -446,6 +551,14 @@ class CollaborationRequest(models.Model):
     acknowledge_network = models.BooleanField(_("I will acknowledge the network"), default=False)
     discuss_coauthorship = models.BooleanField(_("I will discuss co-authorship"), default=False)
     report_back = models.BooleanField(_("I will report results back"), default=False)
+    protocol = models.FileField(
+        _("study protocol (PDF)"),
+        upload_to="protocols/%Y/",
+        storage=ProtocolStorage(),
+        blank=True,
+        validators=[validate_protocol],
+        help_text=_("Optional. Seen only by the network office and the providers you ask."),
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True
     )

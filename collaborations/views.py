@@ -7,16 +7,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from collaborations import match_queries, services, workflow
-from collaborations.filters import CollectionFilter, PlatformFilter
+from collaborations import basket, match_queries, miabis, services, workflow
+from collaborations.filters import (
+    CollectionFilter,
+    PlatformFilter,
+    broader_search,
+    facet_groups,
+)
 from collaborations.forms import AnswerForm, CommentForm, RequestForm, SavedSearchForm
 from collaborations.matching import WEIGHTS
 from collaborations.models import (
@@ -58,6 +63,15 @@ class _DirectoryListView(FilteredListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["kind"] = self.kind
+        context["facets"] = facet_groups(self.filterset)
+        if not context["paginator"].count and not self.filter_errors:
+            broader = broader_search(self.filterset)
+            if broader:
+                params = self.request.GET.copy()
+                params.pop(broader["name"], None)
+                params.pop("page", None)
+                broader["url"] = self.request.path + ("?" + params.urlencode() if params else "")
+            context["broader"] = broader
         context["alert_form"] = SavedSearchForm()
         context["can_save"] = is_member(self.request.user)
         return context
@@ -94,6 +108,8 @@ class PlatformDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["matches"] = match_queries.matches_for_platform(platform=self.object)
+        context["exclusions"] = match_queries.exclusions_for_platform(platform=self.object)
+        context["basket_kind"] = "platform"
         context["show_contact"] = is_member(self.request.user)
         context["request_url"] = (
             reverse("collaborations:request_new") + "?" + urlencode({"platform": self.object.slug})
@@ -107,11 +123,17 @@ class CollectionDetailView(DetailView):
     model = SampleCollection
 
     def get_queryset(self):
-        return SampleCollection.objects.published().with_relations()
+        return (
+            SampleCollection.objects.published()
+            .with_relations()
+            .prefetch_related("sample_counts__sample_type")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["matches"] = match_queries.matches_for_collection(collection=self.object)
+        context["exclusions"] = match_queries.exclusions_for_collection(collection=self.object)
+        context["basket_kind"] = "collection"
         context["show_contact"] = is_member(self.request.user)
         context["request_url"] = (
             reverse("collaborations:request_new")
@@ -133,13 +155,19 @@ def _require_member(request):
 
 @login_required
 def request_new(request):
-    """The request form, preselecting the resources named in the query string."""
+    """The request form, preselecting the resources named in the query string, or (`?basket=1`)
+    everything in the basket."""
     _require_member(request)
-    initial = {
-        "platforms": request.GET.getlist("platform"),
-        "collections": request.GET.getlist("collection"),
-    }
-    form = RequestForm(request.POST or None, initial=initial)
+    from_basket = bool(request.GET.get("basket"))
+    if from_basket:
+        slugs = basket.basket_slugs(request.session)
+        initial = {"platforms": slugs["platform"], "collections": slugs["collection"]}
+    else:
+        initial = {
+            "platforms": request.GET.getlist("platform"),
+            "collections": request.GET.getlist("collection"),
+        }
+    form = RequestForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -154,15 +182,62 @@ def request_new(request):
                 acknowledge_network=data["acknowledge_network"],
                 discuss_coauthorship=data["discuss_coauthorship"],
                 report_back=data["report_back"],
+                protocol=data.get("protocol"),
             )
         except workflow.TransitionError as error:
             form.add_error(None, str(error))
         else:
+            if from_basket:
+                basket.basket_clear(request.session)
             messages.success(
                 request, _("Your request was sent. The network office will screen it shortly.")
             )
             return redirect(created)
-    return render(request, "collaborations/request_form.html", {"form": form})
+    return render(
+        request, "collaborations/request_form.html", {"form": form, "from_basket": from_basket}
+    )
+
+
+def basket_view(request):
+    """The basket: what the member collected, and the button that sends one request for it all."""
+    if request.method == "POST":
+        kind, slug = request.POST.get("kind", ""), request.POST.get("slug", "")
+        if request.POST.get("remove"):
+            basket.basket_remove(request.session, kind=kind, slug=slug)
+            messages.info(request, _("Removed from your request basket."))
+        elif basket.basket_add(request.session, kind=kind, slug=slug):
+            messages.success(request, _("Added to your request basket."))
+        else:
+            messages.warning(
+                request,
+                _("Not added: it is already in your basket, unknown, or the basket is full."),
+            )
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("collaborations:basket")
+        return redirect(target)
+    return render(
+        request,
+        "collaborations/basket.html",
+        {
+            "resources": basket.basket_resources(request.session),
+            "can_request": is_member(request.user),
+        },
+    )
+
+
+@login_required
+def request_protocol(request, pk: int):
+    """The request's protocol, for the requester, its providers (once forwarded) and curators."""
+    collab = _visible_request(request, pk)
+    if not collab.protocol:
+        raise Http404
+    return FileResponse(
+        collab.protocol.open("rb"),
+        as_attachment=True,
+        filename=f"protocol-request-{collab.pk}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @login_required
@@ -202,9 +277,16 @@ def _detail(request, collab, *, refusal: str = "", status: int = 200) -> HttpRes
         )
     )
     curator = is_curator(user)
+    is_requester = collab.requester_id == user.pk
+    provided = set(
+        RequestItem.objects.for_provider(user).filter(request=collab).values_list("pk", flat=True)
+    )
+    if not (curator or is_requester):
+        # A provider sees only their part of a request that names several providers.
+        items = [item for item in items if item.pk in provided]
     rows = []
     for item in items:
-        provider = workflow.is_provider(item=item, user=user)
+        provider = item.pk in provided
         rows.append(
             {
                 "item": item,
@@ -226,11 +308,13 @@ def _detail(request, collab, *, refusal: str = "", status: int = 200) -> HttpRes
         {
             "collab": collab,
             "rows": rows,
-            "events": collab.events.select_related("actor", "item"),
+            "timeline": workflow.request_timeline(
+                request=collab, items=None if (curator or is_requester) else items
+            ),
             "actions": workflow.allowed_actions(request=collab, user=user),
             "comment_form": CommentForm(),
             "refusal": refusal,
-            "is_requester": collab.requester_id == user.pk,
+            "is_requester": is_requester,
         },
         status=status,
     )
@@ -307,7 +391,7 @@ def request_edit(request, pk: int):
     refusal = workflow.request_refusal(request=collab, user=request.user, action="resubmit")
     if refusal:
         return _detail(request, collab, refusal=refusal, status=409)
-    form = RequestForm(request.POST or None, instance=collab, editing=True)
+    form = RequestForm(request.POST or None, request.FILES or None, instance=collab, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -408,3 +492,19 @@ def alert_unsubscribe(request, token: str):
     return render(
         request, "collaborations/alert_unsubscribe.html", {"search": search, "done": done}
     )
+
+
+def miabis_download(request):
+    """The MIABIS-style export of the published directory as a JSON file (the same document as
+    /api/v1/miabis/)."""
+    document = miabis.directory_export(
+        page_url=lambda obj: request.build_absolute_uri(obj.get_absolute_url())
+    )
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="ion-directory-miabis.json"'
+    return response
+
+
+def miabis_schema(request):
+    """The JSON Schema the MIABIS-style export follows."""
+    return JsonResponse(miabis.load_schema(), json_dumps_params={"indent": 2})

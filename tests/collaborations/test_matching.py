@@ -158,7 +158,10 @@ def test_excluded_pairs_are_never_shown(client, lab, clinic):
     assert all(m.collection.pk != blocked.pk for m in match_queries.suggested_pairs())
 
     page = client.get(platform.get_absolute_url()).content.decode()
-    assert "Allowed cohort" in page and "Blocked cohort" not in page
+    matches, ruled_out = page.split('id="exclusions-heading"', 1)
+    # Never among the matches; listed, with the reason, among the pairs ruled out.
+    assert "Allowed cohort" in matches and "Blocked cohort" not in matches
+    assert "Blocked cohort" in ruled_out and "Allowed cohort" not in ruled_out
     api = client.get(f"/api/v1/collections/{blocked.slug}/matches/").json()
     assert api == []
 

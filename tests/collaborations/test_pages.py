@@ -187,12 +187,13 @@ def test_list_pages_run_a_fixed_number_of_queries(
 ):
     _many(lab, clinic, count)
     # Platforms: session-less visitor; count + page + 3 prefetches (sample types, cancer types,
-    # techniques) + the filter form's choice lists (units, techniques, sample types, cancer types).
-    with django_assert_num_queries(9):
+    # techniques) + the facets (tests/collaborations/test_facets.py): the rows once, each facet's
+    # links and choice list, the compatibility table and the cancer-type hierarchy.
+    with django_assert_num_queries(18):
         client.get(reverse("collaborations:platform_list"))
-    # Collections: count + page + 2 prefetches + choice lists (units, techniques, sample types,
-    # cancer types, timepoints).
-    with django_assert_num_queries(9):
+    # Collections: count + page + 2 prefetches + the facets (rows once, links and choice lists of
+    # technique, sample type, cancer type, therapy class, timepoint, quality label and unit).
+    with django_assert_num_queries(19):
         client.get(reverse("collaborations:collection_list"))
 
 
