@@ -277,7 +277,7 @@ def _write_interventions_and_arms(trial: Trial, derived: _Derived) -> None:
     for item, drug_ids in zip(normalised["interventions"], derived.drug_ids, strict=True):
         values = {k: v for k, v in item.items() if k != "arm_labels"}
         obj = Intervention(trial=trial, drug_id=drug_ids[0] if drug_ids else None, **values)
-        obj.full_clean(exclude=["trial", "drug"])
+        _clean(obj, f"armsInterventionsModule.interventions[{item['position']}]")
         interventions.append(obj)
     Intervention.objects.bulk_create(interventions)
     Intervention.drugs.through.objects.bulk_create(
@@ -287,7 +287,7 @@ def _write_interventions_and_arms(trial: Trial, derived: _Derived) -> None:
     )
     arms = [ArmGroup(trial=trial, **item) for item in normalised["arms"]]
     for arm in arms:
-        arm.full_clean(exclude=["trial"])
+        _clean(arm, f"armsInterventionsModule.armGroups[{arm.position}]")
     ArmGroup.objects.bulk_create(arms)
     # An intervention is in an arm when either side names the other (records often fill only one).
     links = set()
@@ -298,6 +298,15 @@ def _write_interventions_and_arms(trial: Trial, derived: _Derived) -> None:
     ArmGroup.interventions.through.objects.bulk_create(
         ArmGroup.interventions.through(armgroup_id=a, intervention_id=i) for a, i in sorted(links)
     )
+
+
+def _clean(obj, where: str) -> None:
+    try:
+        obj.full_clean(exclude=["trial", "drug"])
+    except ValidationError as exc:
+        raise RecordError(
+            f"{obj._meta.verbose_name.capitalize()} at {where}: {_message(exc)}"
+        ) from None
 
 
 def _names_intervention(names: list[str], intervention: Intervention) -> bool:
