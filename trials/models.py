@@ -552,19 +552,22 @@ class Trial(Publishable):
         return [item.name for item, role in self.drugs_under_test if role == "tested"]
 
     def locations_by_country(self, home_country: str = "Belgium") -> list[tuple[str, list]]:
-        """(country, locations) groups: countries with a network site first, then `home_country`, then
-        the others alphabetically; network sites first within a country. Uses the `locations` prefetch."""
+        """(country, locations) groups: countries with a confirmed network site first, then
+        `home_country`, then the others alphabetically; network sites first within a country. Each
+        location gets `is_network_site`. Uses the `locations` and `sites` prefetches."""
+        network = {site.unit_id for site in self.sites.all()}  # confirmed sites only
         groups: dict[str, list] = {}
         for location in self.locations.all():
+            location.is_network_site = location.unit_id is not None and location.unit_id in network
             groups.setdefault(location.country or "", []).append(location)
 
         def country_key(item):
             country, locations = item
-            has_network = any(loc.unit_id for loc in locations)
+            has_network = any(loc.is_network_site for loc in locations)
             return (not has_network, country != home_country, country == "", country)
 
         return [
-            (country, sorted(locations, key=lambda loc: (loc.unit_id is None, loc.position)))
+            (country, sorted(locations, key=lambda loc: (not loc.is_network_site, loc.position)))
             for country, locations in sorted(groups.items(), key=country_key)
         ]
 

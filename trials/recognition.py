@@ -33,7 +33,7 @@ PLURALS = {
     "melanomas": "melanoma",
 }
 # Words that name "a cancer of": "prostate cancer" = "prostate neoplasm" = "prostate carcinoma".
-HEADS = ("cancer", "carcinoma", "neoplasm", "tumor", "tumour", "malignancy")
+HEADS = ("cancer", "carcinoma", "adenocarcinoma", "neoplasm", "tumor", "tumour", "malignancy")
 # MeSH-style inverted terms: "Neoplasms, Prostate" = "Prostate Neoplasms".
 INVERTED = re.compile(r"^\s*([A-Za-z]+)\s*,\s*(.+)$")
 
@@ -72,15 +72,16 @@ def _spans(
 
 
 def longest_matches(spans):
-    """The values of the longest non-overlapping spans (ties of the same extent are all kept)."""
-    accepted: list[tuple[int, int]] = []
+    """The values of the longest non-overlapping spans; of spans with the same extent, those of the
+    highest priority (an explicit synonym beats a generated variant) are all kept."""
+    accepted: list[tuple[int, int, int]] = []
     values = []
-    for start, end, _priority, value in sorted(spans, key=lambda s: (s[0] - s[1], -s[2], s[0])):
+    for start, end, priority, value in sorted(spans, key=lambda s: (s[0] - s[1], -s[2], s[0])):
         # Spans are padded with their surrounding spaces, so adjacent words share one space.
-        clash = any(start < e - 1 and s < end - 1 for s, e in accepted)
-        if clash and (start, end) not in accepted:
+        clash = any(start < e - 1 and s < end - 1 for s, e, _p in accepted)
+        if clash and (start, end, priority) not in accepted:
             continue
-        accepted.append((start, end))
+        accepted.append((start, end, priority))
         values.append((start, value))
     return [value for _start, value in sorted(values, key=lambda pair: pair[0])]
 

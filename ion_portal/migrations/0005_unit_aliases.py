@@ -16,3 +16,23 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, help_text='Names of the hospital as registries write them, one per line (e.g. Ghent University Hospital, UZ Gent): a trial location with one of these names is proposed as this site.', verbose_name='aliases'),
         ),
     ]
+
+
+ADDED_SYNONYMS = {
+    "Biliary tract cancer": ["biliary tract carcinoma", "bile duct cancer", "bile duct carcinoma"],
+    "Endometrial cancer": ["uterine corpus cancer", "uterine corpus carcinoma"],
+}
+
+
+def add_synonyms(apps, schema_editor):
+    CancerType = apps.get_model("ion_portal", "CancerType")
+    for name, added in ADDED_SYNONYMS.items():
+        for cancer_type in CancerType.objects.filter(name=name):
+            have = [line.strip() for line in cancer_type.synonyms.splitlines() if line.strip()]
+            missing = [t for t in added if t.lower() not in {h.lower() for h in have}]
+            if missing:
+                cancer_type.synonyms = "\n".join(have + missing)
+                cancer_type.save(update_fields=["synonyms"])
+
+
+Migration.operations.append(migrations.RunPython(add_synonyms, migrations.RunPython.noop))
