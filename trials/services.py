@@ -15,11 +15,11 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -29,6 +29,7 @@ from .ctgov.client import FetchError, fetch_study
 from .ctgov.errors import RecordError
 from .ctgov.normalise import normalise_study, parse_age_days, parse_partial_date
 from .ctgov.parse import ParsedRecord, iter_files, parse_payload, read_path
+from .ctgov.report import ImportReport, RecordResult
 from .ctgov.schema import validate_study
 from .models import (
     NCT_ID_RE,
@@ -42,6 +43,7 @@ from .models import (
     join_codes,
 )
 from .recognition import Recogniser
+from .search_index import search_vector_expression, trial_reindex, update_search_vectors
 
 __all__ = [
     "UPSTREAM_FIELDS",
@@ -60,6 +62,7 @@ __all__ = [
     "parse_age_days",
     "parse_partial_date",
     "parse_payload",
+    "search_vector_expression",
     "trial_import",
     "trial_reindex",
     "trials_recognise",
@@ -67,41 +70,6 @@ __all__ = [
 ]
 
 OUT_OF_SCOPE = "no immunotherapy intervention recognised and no network site"
-
-
-# --- Report ---------------------------------------------------------------------------------------------
-@dataclass
-class RecordResult:
-    label: str  # where the record came from: a file (and index in a search page) or an NCT ID
-    outcome: str  # created / updated / unchanged / failed
-    nct_id: str = ""
-    message: str = ""
-
-    def __str__(self):
-        parts = [self.outcome.upper(), self.nct_id or "-", self.label]
-        if self.message:
-            parts.append(self.message)
-        return "  ".join(parts)
-
-
-@dataclass
-class ImportReport:
-    results: list[RecordResult] = field(default_factory=list)
-
-    def add(self, result: RecordResult) -> None:
-        self.results.append(result)
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for r in self.results if r.outcome == outcome)
-
-    @property
-    def failed(self) -> bool:
-        return any(r.outcome == "failed" for r in self.results)
-
-    def summary(self) -> str:
-        return ", ".join(
-            f"{self.count(o)} {o}" for o in ("created", "updated", "unchanged", "failed")
-        )
 
 
 # --- Writing ------------------------------------------------------------------------------------------
@@ -386,48 +354,6 @@ def _apply_scope(trial: Trial, *, has_site: bool, publish: bool) -> None:
         for name, value in updates.items():
             setattr(trial, name, value)
         trial.save(update_fields=[*updates, "updated_at"])
-
-
-def trial_reindex(trial: Trial) -> None:
-    """Recompute the derived search text (and, on PostgreSQL, the weighted search vector) of a trial."""
-    parts = list(trial.conditions or []) + list(trial.keywords or [])
-    for item in trial.interventions.prefetch_related("drugs"):
-        parts.append(item.name)
-        parts.extend(item.other_names or [])
-        for drug in item.drugs.all():
-            parts.extend(drug.all_names())
-    parts.extend(ct.name for ct in trial.cancer_types.all())
-    search_terms = "\n".join(dict.fromkeys(p for p in parts if p))
-    Trial.objects.filter(pk=trial.pk).update(search_terms=search_terms)
-    trial.search_terms = search_terms
-    update_search_vectors(Trial.objects.filter(pk=trial.pk))
-
-
-def search_vector_expression():
-    """Weighted tsvector: ids and titles (A) > conditions and drugs (B) > summary (C)."""
-    from django.contrib.postgres.search import SearchVector  # PostgreSQL only: imported on use
-    from django.db.models import TextField, Value
-    from django.db.models.functions import Coalesce
-
-    def vec(name, weight):
-        text = Coalesce(name, Value(""), output_field=TextField())
-        return SearchVector(text, weight=weight, config="english")
-
-    return (
-        vec("nct_id", "A")
-        + vec("acronym", "A")
-        + vec("brief_title", "A")
-        + vec("official_title", "A")
-        + vec("search_terms", "B")
-        + vec("brief_summary", "C")
-    )
-
-
-def update_search_vectors(queryset) -> int:
-    """Refresh search_vector for the queryset (PostgreSQL only; elsewhere a no-op)."""
-    if connection.vendor != "postgresql":
-        return 0
-    return queryset.update(search_vector=search_vector_expression())
 
 
 # --- Recognition re-run ----------------------------------------------------------------------------
