@@ -71,18 +71,6 @@ class ArmGroupInline(admin.TabularInline):
         return False  # arms come from the registry record
 
 
-class TrialLocationInline(admin.TabularInline):
-    model = TrialLocation
-    extra = 0
-    fields = ["facility", "city", "country", "status", "unit"]
-    readonly_fields = fields
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False  # locations come from the registry record
-
-
 class TrialAdminForm(forms.ModelForm):
     """Immunotherapy classes edited as checkboxes, stored pipe-delimited."""
 
@@ -209,7 +197,7 @@ class TrialAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
     filter_horizontal = ["cancer_types"]
-    inlines = [TrialSiteInline, InterventionInline, ArmGroupInline, TrialLocationInline]
+    inlines = [TrialSiteInline, InterventionInline, ArmGroupInline]
     actions = ["publish", "unpublish", "refresh_from_ctgov", "recognise"]
     change_list_template = "admin/trials/trial/change_list.html"
     fieldsets = [
@@ -390,3 +378,20 @@ class TrialSiteAdmin(SimpleHistoryAdmin):
 
     search_fields = ["trial__nct_id", "trial__brief_title", "unit__name"]
     autocomplete_fields = ["trial", "unit", "principal_investigator", "referral_contact"]
+
+
+@admin.register(TrialLocation)
+class TrialLocationAdmin(admin.ModelAdmin):
+    """Registered locations, read-only (an import refreshes them): a trial can have a thousand, so they
+    are listed here rather than inline; a location matched to a unit shows it."""
+
+    list_display = ["trial", "facility", "city", "country", "status", "unit"]
+    list_filter = ["country", ("unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["trial__nct_id", "facility", "city"]
+    list_select_related = ["trial", "unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

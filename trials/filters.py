@@ -197,7 +197,10 @@ class TrialFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            pk__in=Intervention.objects.filter(drugs__slug__in=value).values("trial_id")
+            # Any drug an intervention names (a combination names several); `drug` is the first.
+            pk__in=Intervention.objects.filter(
+                Q(drugs__slug__in=value) | Q(drug__slug__in=value)
+            ).values("trial_id")
         )
 
     def filter_immunotherapy_class(self, queryset, name, value):

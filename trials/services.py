@@ -226,21 +226,34 @@ def _write(*, derived: _Derived, raw, source, publish, label) -> RecordResult:
     trial.import_fingerprint = derived.fingerprint
     if not trial.classes_overridden:
         trial.immunotherapy_classes = join_codes(derived.classes)
+    sites = {} if created else {s.unit_id: s for s in TrialSite.all_objects.filter(trial=trial)}
+    trial.scope_reason = in_scope_reason(trial, has_site=_has_site(derived, sites))
+    if publish and created and not trial.scope_reason:
+        trial.status = Trial.Status.PUBLISHED
+        trial.published_at = trial.published_at or timezone.now()
     trial.full_clean(validate_unique=False, validate_constraints=False)
-    trial.save()
-    _write_interventions_and_arms(trial, derived)
-    has_site = _write_locations(trial, derived)
+    trial.save()  # once: one history row per import
+    _write_interventions_and_arms(trial, derived, created=created)
+    _write_locations(trial, derived, sites, created=created)
     _link_cancer_types(trial, derived.cancer_type_ids)
-    _apply_scope(trial, has_site=has_site, publish=publish and created)
     trial_reindex(trial)
     return RecordResult(label, "created" if created else "updated", nct_id)
 
 
-def _write_interventions_and_arms(trial: Trial, derived: _Derived) -> None:
+def _has_site(derived: _Derived, sites: dict[int, TrialSite]) -> bool:
+    """A confirmed site, or a location matching a unit whose proposal was not rejected."""
+    matched = {pk for ids in derived.unit_ids for pk in ids}
+    return any(s.state == TrialSite.State.CONFIRMED for s in sites.values()) or any(
+        pk not in sites or sites[pk].state != TrialSite.State.REJECTED for pk in matched
+    )
+
+
+def _write_interventions_and_arms(trial: Trial, derived: _Derived, *, created: bool) -> None:
     """Replace the interventions (with every drug each names) and the arm groups, in bulk."""
     normalised = derived.normalised
-    trial.interventions.all().delete()  # cascades to the drug and arm links
-    trial.arm_groups.all().delete()
+    if not created:
+        trial.interventions.all().delete()  # cascades to the drug and arm links
+        trial.arm_groups.all().delete()
     interventions = []
     for item, drug_ids in zip(normalised["interventions"], derived.drug_ids, strict=True):
         values = {k: v for k, v in item.items() if k != "arm_labels"}
@@ -283,10 +296,13 @@ def _names_intervention(names: list[str], intervention: Intervention) -> bool:
     return any(n.split(":", 1)[-1].strip().lower() == wanted for n in names)
 
 
-def _write_locations(trial: Trial, derived: _Derived) -> bool:
+def _write_locations(
+    trial: Trial, derived: _Derived, sites: dict[int, TrialSite], *, created
+) -> None:
     """Replace the registered locations; propose a network site for each matched unit that has no site
-    yet. Confirmed and rejected sites are never changed. True when the trial has a (non-rejected) site."""
-    trial.locations.all().delete()
+    yet. Confirmed and rejected sites are never changed; a proposal whose location vanished is withdrawn."""
+    if not created:
+        trial.locations.all().delete()
     locations = [
         TrialLocation(trial=trial, unit_id=ids[0] if ids else None, **item)
         for item, ids in zip(derived.normalised["locations"], derived.unit_ids, strict=True)
@@ -296,29 +312,25 @@ def _write_locations(trial: Trial, derived: _Derived) -> bool:
     for location, ids in zip(locations, derived.unit_ids, strict=True):
         for pk in ids:
             matched.setdefault(pk, location)
-    sites = {s.unit_id: s for s in TrialSite.all_objects.filter(trial=trial)}
-    # A proposal whose location disappeared upstream is withdrawn; curated sites stay.
     stale = [
         s.pk for u, s in sites.items() if s.state == TrialSite.State.PROPOSED and u not in matched
     ]
     if stale:
         TrialSite.all_objects.filter(pk__in=stale).delete()
-    status_fallback = (
+    fallback = (
         trial.overall_status
         if trial.overall_status in RecruitmentStatus.values
         else RecruitmentStatus.ACTIVE_NOT_RECRUITING
     )
     for unit_id, location in matched.items():
-        if unit_id in sites:
-            continue
-        TrialSite.all_objects.create(
-            trial=trial,
-            unit_id=unit_id,
-            state=TrialSite.State.PROPOSED,
-            local_status=location.status or status_fallback,
-            proposed_from=str(location)[:500],
-        )
-    return bool(matched) or any(s.state == TrialSite.State.CONFIRMED for s in sites.values())
+        if unit_id not in sites:
+            TrialSite.all_objects.create(
+                trial=trial,
+                unit_id=unit_id,
+                state=TrialSite.State.PROPOSED,
+                local_status=location.status or fallback,
+                proposed_from=str(location)[:500],
+            )
 
 
 def _link_cancer_types(trial: Trial, recognised: list[int]) -> None:
@@ -340,20 +352,6 @@ def in_scope_reason(trial: Trial, *, has_site: bool) -> str:
     else the reason curators see."""
     immunotherapy = set(trial.immunotherapy_class_list) - NOT_IMMUNOTHERAPY
     return "" if immunotherapy or has_site else OUT_OF_SCOPE
-
-
-def _apply_scope(trial: Trial, *, has_site: bool, publish: bool) -> None:
-    reason = in_scope_reason(trial, has_site=has_site)
-    updates = {}
-    if reason != trial.scope_reason:
-        updates["scope_reason"] = reason
-    if publish and not reason:
-        updates["status"] = Trial.Status.PUBLISHED
-        updates["published_at"] = trial.published_at or timezone.now()
-    if updates:
-        for name, value in updates.items():
-            setattr(trial, name, value)
-        trial.save(update_fields=[*updates, "updated_at"])
 
 
 # --- Recognition re-run ----------------------------------------------------------------------------

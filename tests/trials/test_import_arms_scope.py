@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _published_trial(nct_id):
-    Trial.objects.filter(nct_id=nct_id).update(status=Trial.Status.PUBLISHED, published_at="2020-01-01T00:00:00Z")
-    return Trial.objects.prefetch_related("interventions__arm_groups", "interventions__drug").get(nct_id=nct_id)
+    Trial.objects.filter(nct_id=nct_id).update(
+        status=Trial.Status.PUBLISHED, published_at="2020-01-01T00:00:00Z"
+    )
+    return Trial.objects.prefetch_related("interventions__arm_groups", "interventions__drug").get(
+        nct_id=nct_id
+    )
 
 
 def test_arm_groups_are_imported_with_type_and_their_interventions():
@@ -46,7 +50,9 @@ def test_legacy_xml_arms_link_their_interventions():
     assert [i.name for i in arms["dustasteride arm"].interventions.all()] == ["Dutasteride"]
 
 
-def test_what_is_tested_is_the_experimental_arms_drugs_with_comparators_and_placebo_labelled(tmp_path):
+def test_what_is_tested_is_the_experimental_arms_drugs_with_comparators_and_placebo_labelled(
+    tmp_path,
+):
     record = json.loads((CTGOV_DIR / "NCT00184067.json").read_text())
     record["protocolSection"]["armsInterventionsModule"] = {
         "armGroups": [
@@ -55,7 +61,11 @@ def test_what_is_tested_is_the_experimental_arms_drugs_with_comparators_and_plac
             {"label": "C", "type": "PLACEBO_COMPARATOR", "interventionNames": ["Drug: Placebo"]},
         ],
         "interventions": [
-            {"type": "PROCEDURE", "name": "Biospecimen Collection", "armGroupLabels": ["A", "B", "C"]},
+            {
+                "type": "PROCEDURE",
+                "name": "Biospecimen Collection",
+                "armGroupLabels": ["A", "B", "C"],
+            },
             {"type": "DRUG", "name": "Placebo", "armGroupLabels": ["C"]},
             {"type": "DRUG", "name": "Docetaxel", "armGroupLabels": ["B"]},
             {"type": "DRUG", "name": "Pembrolizumab", "armGroupLabels": ["A"]},
@@ -75,7 +85,9 @@ def test_what_is_tested_is_the_experimental_arms_drugs_with_comparators_and_plac
 
 
 def test_the_trial_page_says_what_is_tested(client, tmp_path):
-    test_what_is_tested_is_the_experimental_arms_drugs_with_comparators_and_placebo_labelled(tmp_path)
+    test_what_is_tested_is_the_experimental_arms_drugs_with_comparators_and_placebo_labelled(
+        tmp_path
+    )
     page = client.get("/trials/NCT00184067/").content.decode()
     tested = page.split("What is tested", 1)[1].split("</dd>", 1)[0]
 
@@ -103,7 +115,9 @@ def test_publish_publishes_only_trials_in_scope_and_keeps_the_reason(capsys):
 def test_an_adc_alone_is_not_in_scope_but_a_network_site_is(tmp_path):
     record = json.loads((CTGOV_DIR / "NCT00184067.json").read_text())
     record["protocolSection"]["armsInterventionsModule"] = {
-        "interventions": [{"type": "DRUG", "name": "Trastuzumab emtansine", "otherNames": ["Kadcyla"]}]
+        "interventions": [
+            {"type": "DRUG", "name": "Trastuzumab emtansine", "otherNames": ["Kadcyla"]}
+        ]
     }
     (tmp_path / "adc.json").write_text(json.dumps(record))
     import_paths(paths=[tmp_path / "adc.json"], publish=True)
@@ -112,7 +126,11 @@ def test_an_adc_alone_is_not_in_scope_but_a_network_site_is(tmp_path):
     assert adc.status == Trial.Status.DRAFT and adc.scope_reason == OUT_OF_SCOPE
 
     Unit.objects.create(
-        name="Oncology", slug="uza", kind="clinical", institution="UZA", aliases="Universitair Ziekenhuis Antwerpen"
+        name="Oncology",
+        slug="uza",
+        kind="clinical",
+        institution="UZA",
+        aliases="Universitair Ziekenhuis Antwerpen",
     )
     import_paths(paths=[CTGOV_DIR / "NCT01029262.xml"], publish=True)
     at_site = Trial.objects.get(nct_id="NCT01029262")
