@@ -56,19 +56,29 @@ def _uninvert(condition: str) -> str:
     return condition
 
 
-def _spans(
-    text: str, terms: list[tuple[str, bool, int, object]]
-) -> list[tuple[int, int, int, object]]:
-    """(start, end, priority, value) of every whole-word occurrence of the terms in a normalised text."""
-    lowered = text.lower()
-    found = []
-    for term, case_sensitive, priority, value in terms:
-        haystack = text if case_sensitive else lowered
-        start = haystack.find(term)
-        while start != -1:
-            found.append((start, start + len(term), priority, value))
-            start = haystack.find(term, start + 1)
-    return found
+class Terms:
+    """Normalised terms indexed by their first word, so a text is only compared with the terms that can
+    occur in it (a few, instead of every synonym of the vocabulary)."""
+
+    def __init__(self, terms: Iterable[tuple[str, bool, int, object]]):
+        self.by_first: dict[str, list[tuple[str, bool, int, object]]] = {}
+        for term in terms:
+            first = term[0].split(" ", 2)[1].lower()
+            self.by_first.setdefault(first, []).append(term)
+
+    def spans(self, text: str) -> list[tuple[int, int, int, object]]:
+        """(start, end, priority, value) of every whole-word occurrence in a normalised text."""
+        lowered = text.lower()
+        candidates = {w for w in lowered.split() if w in self.by_first}
+        found = []
+        for first in candidates:
+            for term, case_sensitive, priority, value in self.by_first[first]:
+                haystack = text if case_sensitive else lowered
+                start = haystack.find(term)
+                while start != -1:
+                    found.append((start, start + len(term), priority, value))
+                    start = haystack.find(term, start + 1)
+        return found
 
 
 def longest_matches(spans):
@@ -91,17 +101,19 @@ class Recogniser:
 
     def __init__(self):
         self.cancer_types = {ct.pk: ct for ct in CancerType.objects.all()}
-        self._ct_terms = []
-        for ct in self.cancer_types.values():
-            for term in [ct.name, *ct.synonym_list]:
-                self._ct_terms.extend(self._cancer_terms(term, ct.pk))
+        self._ct_terms = Terms(
+            t
+            for ct in self.cancer_types.values()
+            for term in [ct.name, *ct.synonym_list]
+            for t in self._cancer_terms(term, ct.pk)
+        )
         self.drugs = {d.pk: d for d in Drug.objects.all()}
-        self._drug_terms = [
+        self._drug_terms = Terms(
             (normalised(term).lower(), False, 1, drug.pk)
             for drug in self.drugs.values()
             for term in drug.all_names()
             if len(normalised(term).strip()) >= 3
-        ]
+        )
         self._unit_terms = [
             (normalised(alias).lower(), unit.pk)
             for unit in Unit.objects.exclude(aliases="")
@@ -126,7 +138,7 @@ class Recogniser:
     def _types_in(self, texts: Iterable[str]) -> set[int]:
         found: set[int] = set()
         for text in texts:
-            found.update(longest_matches(_spans(normalised(_uninvert(text)), self._ct_terms)))
+            found.update(longest_matches(self._ct_terms.spans(normalised(_uninvert(text)))))
         return found
 
     def _with_ancestors(self, ids: set[int]) -> set[int]:
@@ -155,7 +167,7 @@ class Recogniser:
         appearance; the longest match wins inside one text."""
         ids: list[int] = []
         for text in [name, *other_names]:
-            spans = _spans(normalised(text), self._drug_terms)
+            spans = self._drug_terms.spans(normalised(text))
             for pk in longest_matches(spans):
                 if pk not in ids:
                     ids.append(pk)

@@ -157,15 +157,19 @@ def trial_import(
     publish: bool = False,
     recogniser: Recogniser | None = None,
     label: str = "",
+    validated: bool = False,
 ) -> RecordResult:
-    """Create or refresh one trial from a v2-shaped study, atomically; never raises for bad data."""
+    """Create or refresh one trial from a v2-shaped study, atomically; never raises for bad data.
+
+    `validated`: the study's shape was already checked (records from `parse_payload` are)."""
     nct = str(
         (((study or {}).get("protocolSection") or {}).get("identificationModule") or {}).get(
             "nctId", ""
         )
     )
     try:
-        validate_study(study)  # already done by parse_payload; cheap, and callers may pass dicts
+        if not validated:
+            validate_study(study)
         normalised = normalise_study(study)
     except RecordError as exc:
         return RecordResult(label, "failed", nct[:20] if NCT_ID_RE.match(nct) else "", str(exc))
@@ -398,6 +402,7 @@ def import_records(records: Iterable[ParsedRecord], *, publish: bool = False) ->
                 publish=publish,
                 recogniser=recogniser,
                 label=record.label,
+                validated=True,
             )
         )
     return report
@@ -459,6 +464,7 @@ def import_nct_ids(
                     publish=publish,
                     recogniser=recogniser,
                     label=record.label,
+                    validated=True,
                 )
             )
     return report

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -214,6 +215,13 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(STUDY)
 
 
+@cache
+def _fast_check():
+    # The same schema compiled to Python: ~20x faster on the valid records that are the rule; only a
+    # record it refuses goes through jsonschema, for every problem in a curator's words.
+    return fastjsonschema.compile(STUDY)
+
+
 def check_tree(data, *, max_depth: int = MAX_DEPTH) -> None:
     """Nesting depth and NUL characters anywhere in the record (iterative: deep input cannot recurse)."""
     stack = [(data, 1, ())]
@@ -245,6 +253,11 @@ def validate_study(study) -> None:
             f"A study record must be a group of fields (JSON object), not {_kind(study)}."
         )
     check_tree(study)
+    try:
+        _fast_check()(study)
+        return
+    except fastjsonschema.JsonSchemaException:
+        pass
     errors = sorted(
         _validator().iter_errors(study), key=lambda e: [str(p) for p in e.absolute_path]
     )
@@ -253,3 +266,4 @@ def validate_study(study) -> None:
         if len(errors) > 3:
             sentences.append(f"({len(errors) - 3} more problems not shown.)")
         raise RecordError(" ".join(sentences))
+    raise RecordError("The record does not have the shape of a ClinicalTrials.gov study.")
