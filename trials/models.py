@@ -526,7 +526,8 @@ class Trial(Publishable):
     @property
     def drugs_under_test(self) -> list[tuple[Intervention, str]]:
         """(intervention, role) pairs of what is tested: the experimental arms' treatments (role
-        "tested"), then comparators and placebo (role "comparator" / "placebo"). Procedures, scans and
+        "tested"), then treatments every arm gets ("background", e.g. the chemotherapy both arms
+        receive), comparators and placebo ("comparator" / "placebo"). Procedures, scans and
         questionnaires are never listed as tested. Without arms, every treatment counts as tested.
         Uses the page's prefetch of `interventions` (with `arm_groups`)."""
         treatments = {"DRUG", "BIOLOGICAL", "GENETIC", "RADIATION", "COMBINATION_PRODUCT"}
@@ -536,14 +537,18 @@ class Trial(Publishable):
             if item.type not in treatments and not item.drug_id:
                 continue
             arm_types = {arm.type for arm in item.arm_groups.all()}
+            experimental = arm_types & {ArmGroupType.EXPERIMENTAL, ArmGroupType.OTHER}
+            control = arm_types - {ArmGroupType.EXPERIMENTAL, ArmGroupType.OTHER, ""}
             if item.is_placebo or arm_types == {ArmGroupType.PLACEBO_COMPARATOR}:
                 role = "placebo"
-            elif not arm_types or arm_types & {ArmGroupType.EXPERIMENTAL, ArmGroupType.OTHER}:
+            elif experimental and control:
+                role = "background"  # given in the experimental and the control arms alike
+            elif experimental or not arm_types:
                 role = "tested"
             else:
                 role = "comparator"
             result.append((item, role))
-        order = {"tested": 0, "comparator": 1, "placebo": 2}
+        order = {"tested": 0, "background": 1, "comparator": 2, "placebo": 3}
         return sorted(result, key=lambda pair: order[pair[1]])
 
     @property

@@ -69,6 +69,7 @@ def test_what_is_tested_is_the_experimental_arms_drugs_with_comparators_and_plac
             {"type": "DRUG", "name": "Placebo", "armGroupLabels": ["C"]},
             {"type": "DRUG", "name": "Docetaxel", "armGroupLabels": ["B"]},
             {"type": "DRUG", "name": "Pembrolizumab", "armGroupLabels": ["A"]},
+            {"type": "DRUG", "name": "Carboplatin", "armGroupLabels": ["A", "B"]},
             {"type": "PROCEDURE", "name": "Computed Tomography", "armGroupLabels": ["A"]},
         ],
     }
@@ -78,6 +79,7 @@ def test_what_is_tested_is_the_experimental_arms_drugs_with_comparators_and_plac
 
     assert [(i.name, role) for i, role in trial.drugs_under_test] == [
         ("Pembrolizumab", "tested"),
+        ("Carboplatin", "background"),
         ("Docetaxel", "comparator"),
         ("Placebo", "placebo"),
     ]
@@ -93,6 +95,7 @@ def test_the_trial_page_says_what_is_tested(client, tmp_path):
 
     assert "Pembrolizumab (Anti-PD-1)" in tested
     assert "Docetaxel (comparator)" in tested and "Placebo (placebo)" in tested
+    assert "Carboplatin (in the comparison arm too)" in tested
     assert "Biospecimen" not in tested and "Computed Tomography" not in tested
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from ion_portal.models import Unit
 from trials.models import Drug, Trial, TrialSite
@@ -12,6 +13,13 @@ from trials.services import import_paths
 from .conftest import CTGOV_DIR
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Other tests of the suite may leave Dutch active; these assert English admin labels.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
