@@ -217,7 +217,12 @@ def seed_drugs(drug_model) -> None:
     database flush removes migration data). Takes the model class so migrations can pass theirs."""
     from django.utils.text import slugify
 
+    # An older migration's model may not fit the newer class codes yet (0002 had 20 characters);
+    # those drugs are seeded by the later migration that runs this again (0007).
+    max_length = drug_model._meta.get_field("immunotherapy_class").max_length
     for name, klass, synonyms in DRUGS:
+        if len(klass) > max_length:
+            continue
         drug, created = drug_model.objects.get_or_create(
             name=name,
             defaults={
