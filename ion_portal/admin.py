@@ -79,7 +79,7 @@ class UserAdmin(DjangoUserAdmin):
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "institution", "parent"]
     list_filter = ["kind", "institution"]
-    search_fields = ["name", "short_name", "institution"]
+    search_fields = ["name", "short_name", "institution", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
 
 

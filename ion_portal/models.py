@@ -189,6 +189,14 @@ class Unit(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     address = models.TextField(_("address"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_(
+            "Names of the hospital as registries write them, one per line (e.g. Ghent University "
+            "Hospital, UZ Gent): a trial location with one of these names is proposed as this site."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -197,6 +205,10 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
 
 class Person(models.Model):

@@ -78,7 +78,18 @@ CANCER_TYPES = [
     ),
     ("Liver cancer", None, "C22", ["liver neoplasm"]),
     ("Hepatocellular carcinoma", "Liver cancer", "C22.0", ["HCC", "hepatoma"]),
-    ("Biliary tract cancer", None, "C22.1, C23, C24", ["cholangiocarcinoma", "gallbladder cancer"]),
+    (
+        "Biliary tract cancer",
+        None,
+        "C22.1, C23, C24",
+        [
+            "cholangiocarcinoma",
+            "gallbladder cancer",
+            "biliary tract carcinoma",
+            "bile duct cancer",
+            "bile duct carcinoma",
+        ],
+    ),
     (
         "Pancreatic cancer",
         None,
@@ -98,7 +109,12 @@ CANCER_TYPES = [
         "Endometrial cancer",
         "Gynaecological cancer",
         "C54.1",
-        ["uterine cancer", "endometrial carcinoma"],
+        [
+            "uterine cancer",
+            "endometrial carcinoma",
+            "uterine corpus cancer",
+            "uterine corpus carcinoma",
+        ],
     ),
     ("Cervical cancer", "Gynaecological cancer", "C53", ["cervix cancer", "cervical carcinoma"]),
     ("Brain tumour", None, "C71", ["brain tumor", "brain neoplasm"]),

@@ -17,36 +17,59 @@ from ion_portal.admin_publishing import PublishableAdminMixin
 
 from .forms import ImportUploadForm
 from .models import (
+    ArmGroup,
     Drug,
     ImmunotherapyClass,
     Intervention,
     Trial,
+    TrialLocation,
     TrialSite,
     join_codes,
     split_codes,
 )
-from .services import UPSTREAM_FIELDS, import_upload
+from .services import UPSTREAM_FIELDS, import_upload, trials_recognise
 from .tasks import refresh_trials
 
 
 class InterventionInline(admin.TabularInline):
     model = Intervention
     extra = 0
-    fields = ["position", "type", "name", "other_names", "drug"]
-    autocomplete_fields = ["drug"]
+    fields = ["position", "type", "name", "other_names", "drug", "drugs"]
+    autocomplete_fields = ["drug", "drugs"]
 
 
 class TrialSiteInline(admin.TabularInline):
+    """Every site, proposed ones included: a curator confirms (or rejects) a site proposed by an import."""
+
     model = TrialSite
     extra = 1
     fields = [
         "unit",
+        "state",
+        "proposed_from",
         "local_status",
         "principal_investigator",
         "referral_contact",
         "referral_email",
+        "public_phone",
+        "public_email",
     ]
+    readonly_fields = ["proposed_from"]
     autocomplete_fields = ["unit", "principal_investigator", "referral_contact"]
+
+    def get_queryset(self, request):
+        return TrialSite.all_objects.select_related("unit")
+
+
+class ArmGroupInline(admin.TabularInline):
+    model = ArmGroup
+    extra = 0
+    fields = ["position", "label", "type", "intervention_names"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # arms come from the registry record
 
 
 class TrialAdminForm(forms.ModelForm):
@@ -71,9 +94,11 @@ class TrialAdminForm(forms.ModelForm):
             )
 
     def save(self, commit=True):
-        self.instance.immunotherapy_classes = join_codes(
-            self.cleaned_data.get("therapy_classes") or []
-        )
+        chosen = join_codes(self.cleaned_data.get("therapy_classes") or [])
+        if chosen != self.instance.immunotherapy_classes:
+            # A curator's choice: recognition re-runs no longer change it (clear the box to undo).
+            self.instance.classes_overridden = True
+        self.instance.immunotherapy_classes = chosen
         return super().save(commit)
 
 
@@ -99,9 +124,37 @@ class HasSiteFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(sites__isnull=False).distinct()
+            return queryset.filter(pk__in=TrialSite.objects.values("trial_id"))
         if self.value() == "no":
-            return queryset.filter(sites__isnull=True)
+            return queryset.exclude(pk__in=TrialSite.objects.values("trial_id"))
+        return queryset
+
+
+class ScopeFilter(admin.SimpleListFilter):
+    title = _("scope")
+    parameter_name = "scope"
+
+    def lookups(self, request, model_admin):
+        return [("in", _("In scope")), ("out", _("Outside scope (kept as draft)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "in":
+            return queryset.filter(scope_reason="")
+        if self.value() == "out":
+            return queryset.exclude(scope_reason="")
+        return queryset
+
+
+class ProposedSiteFilter(admin.SimpleListFilter):
+    title = _("proposed network site")
+    parameter_name = "proposed_site"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has a site to review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=TrialSite.all_objects.proposed().values("trial_id"))
         return queryset
 
 
@@ -115,9 +168,12 @@ class TrialAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
         "status",
         "last_update_posted",
         "last_synced_at",
+        "scope_reason",
     ]
     list_filter = [
         "status",
+        ScopeFilter,
+        ProposedSiteFilter,
         RecruitmentFilter,
         "overall_status",
         HasSiteFilter,
@@ -133,16 +189,32 @@ class TrialAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
         "interventions__name",
         "search_terms",
     ]
-    readonly_fields = ["raw_record_display", "source", "last_synced_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "scope_reason",
+        "raw_record_display",
+        "source",
+        "last_synced_at",
+        "created_at",
+        "updated_at",
+    ]
     filter_horizontal = ["cancer_types"]
-    inlines = [TrialSiteInline, InterventionInline]
-    actions = ["publish", "unpublish", "refresh_from_ctgov"]
+    inlines = [TrialSiteInline, InterventionInline, ArmGroupInline]
+    actions = ["publish", "unpublish", "refresh_from_ctgov", "recognise"]
     change_list_template = "admin/trials/trial/change_list.html"
     fieldsets = [
         (_("Publication (local)"), {"fields": ["status", "published_at"]}),
         (
             _("Local curation"),
-            {"fields": ["therapy_classes", "line_of_therapy", "local_notes", "cancer_types"]},
+            {
+                "fields": [
+                    "scope_reason",
+                    "therapy_classes",
+                    "classes_overridden",
+                    "line_of_therapy",
+                    "local_notes",
+                    "cancer_types",
+                ]
+            },
         ),
         (
             _("From ClinicalTrials.gov"),
@@ -195,6 +267,12 @@ class TrialAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
                 messages.INFO,
             )
 
+    @admin.action(description=_("Re-run recognition (drugs, classes, cancer types, sites)"))
+    def recognise(self, request, queryset):
+        report = trials_recognise(queryset=queryset)
+        level = messages.WARNING if report.failed else messages.SUCCESS
+        self.message_user(request, report.summary(), level)
+
     def get_urls(self):
         return [
             path(
@@ -238,10 +316,59 @@ class DrugAdmin(admin.ModelAdmin):
 
 @admin.register(TrialSite)
 class TrialSiteAdmin(SimpleHistoryAdmin):
-    list_display = ["trial", "unit", "local_status", "principal_investigator", "referral_contact"]
-    list_filter = ["local_status", "unit"]
+    list_display = [
+        "trial",
+        "unit",
+        "state",
+        "local_status",
+        "principal_investigator",
+        "referral_contact",
+    ]
+    list_filter = ["state", "local_status", "unit"]
+    actions = ["confirm", "reject"]
+
+    def get_queryset(self, request):
+        return TrialSite.all_objects.select_related("trial", "unit")
+
+    @admin.action(description=_("Confirm selected proposed sites"))
+    def confirm(self, request, queryset):
+        self._set_state(request, queryset, TrialSite.State.CONFIRMED)
+
+    @admin.action(description=_("Reject selected proposed sites"))
+    def reject(self, request, queryset):
+        self._set_state(request, queryset, TrialSite.State.REJECTED)
+
+    def _set_state(self, request, queryset, state):
+        count = 0
+        for site in queryset.filter(state=TrialSite.State.PROPOSED):
+            site.state = state
+            site.save()  # save() so the change history records who confirmed it
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d site updated.", "%d sites updated.", count) % count,
+            messages.SUCCESS,
+        )
+
     search_fields = ["trial__nct_id", "trial__brief_title", "unit__name"]
     autocomplete_fields = ["trial", "unit", "principal_investigator", "referral_contact"]
+
+
+@admin.register(TrialLocation)
+class TrialLocationAdmin(admin.ModelAdmin):
+    """Registered locations, read-only (an import refreshes them): a trial can have a thousand, so they
+    are listed here rather than inline; a location matched to a unit shows it."""
+
+    list_display = ["trial", "facility", "city", "country", "status", "unit"]
+    list_filter = ["country", ("unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["trial__nct_id", "facility", "city"]
+    list_select_related = ["trial", "unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 from . import admin_sync  # noqa: E402, F401 (sync runs and trial changes)

@@ -46,6 +46,7 @@ from .models import (
     Sex,
     StatusGroup,
     Trial,
+    TrialLocation,
     TrialSite,
     status_group_q,
 )
@@ -148,6 +149,12 @@ class TrialFilter(django_filters.FilterSet):
         canonical=canonical_class_codes,
     )
     site = CodeListFilter(method="filter_site", label=_("Network site"), allowed=_slugs(Unit))
+    country = django_filters.CharFilter(
+        method="filter_country",
+        label=_("Country of a registered location"),
+        max_length=200,
+        help_text=_("Country names as registered, comma-separated (e.g. Belgium,Netherlands)."),
+    )
     age = django_filters.NumberFilter(
         method="filter_age",
         label=_("Patient's age (years)"),
@@ -205,7 +212,10 @@ class TrialFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            pk__in=Intervention.objects.filter(drug__slug__in=value).values("trial_id")
+            # Any drug an intervention names (a combination names several); `drug` is the first.
+            pk__in=Intervention.objects.filter(
+                Q(drugs__slug__in=value) | Q(drug__slug__in=value)
+            ).values("trial_id")
         )
 
     def filter_immunotherapy_class(self, queryset, name, value):
@@ -217,6 +227,15 @@ class TrialFilter(django_filters.FilterSet):
         return queryset.filter(
             pk__in=TrialSite.objects.filter(unit__slug__in=value).values("trial_id")
         )
+
+    def filter_country(self, queryset, name, value):
+        countries = [c.strip() for c in (value or "").split(",") if c.strip()]
+        if not countries:
+            return queryset
+        q = Q()
+        for country in countries:
+            q |= Q(country__iexact=country)
+        return queryset.filter(pk__in=TrialLocation.objects.filter(q).values("trial_id"))
 
     def filter_age(self, queryset, name, value):
         return queryset.for_age(int(value)) if value is not None else queryset

@@ -201,6 +201,17 @@ class InterventionType(models.TextChoices):
     OTHER = "OTHER", _("Other")
 
 
+class ArmGroupType(models.TextChoices):
+    """ClinicalTrials.gov API v2 `ArmGroupType` (6 values)."""
+
+    EXPERIMENTAL = "EXPERIMENTAL", _("Experimental")
+    ACTIVE_COMPARATOR = "ACTIVE_COMPARATOR", _("Active comparator")
+    PLACEBO_COMPARATOR = "PLACEBO_COMPARATOR", _("Placebo comparator")
+    SHAM_COMPARATOR = "SHAM_COMPARATOR", _("Sham comparator")
+    NO_INTERVENTION = "NO_INTERVENTION", _("No intervention")
+    OTHER = "OTHER", _("Other")
+
+
 class LineOfTherapy(models.TextChoices):
     NEOADJUVANT = "neoadjuvant", _("Neoadjuvant")
     ADJUVANT = "adjuvant", _("Adjuvant")
@@ -441,6 +452,24 @@ class Trial(Publishable):
         _("line of therapy / setting"), max_length=20, choices=LineOfTherapy.choices, blank=True
     )
     local_notes = models.TextField(_("notes for referrers"), blank=True)
+    scope_reason = models.CharField(
+        _("why not published on import"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Set by an import with publishing on, for trials outside the registry's scope."
+        ),
+    )
+    central_contacts = models.JSONField(
+        _("central contacts (public)"), default=list, blank=True, editable=False
+    )
+    classes_overridden = models.BooleanField(
+        _("classes set by a curator"),
+        default=False,
+        help_text=_("When set, recognition no longer changes the immunotherapy classes."),
+    )
+    recognised_cancer_types = models.JSONField(default=list, blank=True, editable=False)
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     # --- Search (derived) ---
     search_terms = models.TextField(
@@ -452,7 +481,15 @@ class Trial(Publishable):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = TrialQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["raw_record", "search_vector", "search_terms"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "raw_record",
+            "search_vector",
+            "search_terms",
+            "import_fingerprint",
+            "recognised_cancer_types",
+        ]
+    )
 
     class Meta:
         ordering = ["-last_update_posted", "nct_id"]
@@ -534,12 +571,61 @@ class Trial(Publishable):
         return str(_("No age limits registered"))
 
     def tested_interventions(self) -> list[Intervention]:
-        """The treatments under test (drugs, biologicals, cell and radiation therapy) for the plain-language
-        header; procedures, scans and questionnaires only when nothing else is registered."""
+        """What the trial tests, for the plain-language header: see `drugs_under_test`."""
+        return [item for item, _role in self.drugs_under_test]
+
+    @property
+    def drugs_under_test(self) -> list[tuple[Intervention, str]]:
+        """(intervention, role) pairs of what is tested: the experimental arms' treatments (role
+        "tested"), then treatments every arm gets ("background", e.g. the chemotherapy both arms
+        receive), comparators and placebo ("comparator" / "placebo"). Procedures, scans and
+        questionnaires are never listed as tested. Without arms, every treatment counts as tested.
+        Uses the page's prefetch of `interventions` (with `arm_groups`)."""
         treatments = {"DRUG", "BIOLOGICAL", "GENETIC", "RADIATION", "COMBINATION_PRODUCT"}
-        interventions = list(self.interventions.all())  # uses the prefetch of the page
-        tested = [i for i in interventions if i.drug_id or i.type in treatments]
-        return tested or interventions
+        interventions = list(self.interventions.all())
+        result = []
+        for item in interventions:
+            if item.type not in treatments and not item.drug_id:
+                continue
+            arm_types = {arm.type for arm in item.arm_groups.all()}
+            experimental = arm_types & {ArmGroupType.EXPERIMENTAL, ArmGroupType.OTHER}
+            control = arm_types - {ArmGroupType.EXPERIMENTAL, ArmGroupType.OTHER, ""}
+            if item.is_placebo or arm_types == {ArmGroupType.PLACEBO_COMPARATOR}:
+                role = "placebo"
+            elif experimental and control:
+                role = "background"  # given in the experimental and the control arms alike
+            elif experimental or not arm_types:
+                role = "tested"
+            else:
+                role = "comparator"
+            result.append((item, role))
+        order = {"tested": 0, "background": 1, "comparator": 2, "placebo": 3}
+        return sorted(result, key=lambda pair: order[pair[1]])
+
+    @property
+    def tested_drug_names(self) -> list[str]:
+        """Names of the drugs under test (experimental arms only), for the list card's "Tests:"."""
+        return [item.name for item, role in self.drugs_under_test if role == "tested"]
+
+    def locations_by_country(self, home_country: str = "Belgium") -> list[tuple[str, list]]:
+        """(country, locations) groups: countries with a confirmed network site first, then
+        `home_country`, then the others alphabetically; network sites first within a country. Each
+        location gets `is_network_site`. Uses the `locations` and `sites` prefetches."""
+        network = {site.unit_id for site in self.sites.all()}  # confirmed sites only
+        groups: dict[str, list] = {}
+        for location in self.locations.all():
+            location.is_network_site = location.unit_id is not None and location.unit_id in network
+            groups.setdefault(location.country or "", []).append(location)
+
+        def country_key(item):
+            country, locations = item
+            has_network = any(loc.is_network_site for loc in locations)
+            return (not has_network, country != home_country, country == "", country)
+
+        return [
+            (country, sorted(locations, key=lambda loc: (not loc.is_network_site, loc.position)))
+            for country, locations in sorted(groups.items(), key=country_key)
+        ]
 
 
 class Intervention(models.Model):
@@ -560,6 +646,13 @@ class Intervention(models.Model):
         on_delete=models.SET_NULL,
         related_name="interventions",
     )
+    drugs = models.ManyToManyField(
+        Drug,
+        verbose_name=_("drugs named"),
+        blank=True,
+        related_name="combination_interventions",
+        help_text=_("Every drug the intervention names (a combination names several)."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -570,9 +663,99 @@ class Intervention(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_placebo(self) -> bool:
+        return "placebo" in self.name.lower()
+
+
+class ArmGroup(models.Model):
+    """An arm of a trial as registered (experimental, comparator, placebo, ...) with its interventions."""
+
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="arm_groups"
+    )
+    label = models.CharField(_("label"), max_length=300)
+    type = models.CharField(_("type"), max_length=20, choices=ArmGroupType.choices, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    intervention_names = models.JSONField(
+        _("intervention names (as registered)"), default=list, blank=True
+    )
+    interventions = models.ManyToManyField(
+        Intervention, verbose_name=_("interventions"), blank=True, related_name="arm_groups"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["trial", "position", "pk"]
+        verbose_name = _("arm group")
+        verbose_name_plural = _("arm groups")
+
+    def __str__(self):
+        return self.label
+
+
+class TrialLocation(models.Model):
+    """A location registered on ClinicalTrials.gov (refreshed by every import); `unit` is set when it
+    is one of the network's own sites (matched on the unit's aliases)."""
+
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="locations"
+    )
+    facility = models.CharField(_("facility"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    state = models.CharField(_("state or province"), max_length=120, blank=True)
+    zip = models.CharField(_("postal code"), max_length=30, blank=True)
+    country = models.CharField(_("country"), max_length=80, blank=True, db_index=True)
+    status = models.CharField(
+        _("site status"), max_length=30, choices=RecruitmentStatus.choices, blank=True
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    contacts = models.JSONField(_("public contacts"), default=list, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("network unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trial_locations",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["trial", "position", "pk"]
+        verbose_name = _("registered location")
+        verbose_name_plural = _("registered locations")
+
+    def __str__(self):
+        return ", ".join(p for p in (self.facility, self.city, self.country) if p)
+
+
+class TrialSiteQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Sites a curator confirmed: the only ones the public, the API and referral see."""
+        return self.filter(state=TrialSite.State.CONFIRMED)
+
+    def proposed(self):
+        """Sites proposed by an import from a matching location, awaiting a curator."""
+        return self.filter(state=TrialSite.State.PROPOSED)
+
+
+class ConfirmedSiteManager(models.Manager.from_queryset(TrialSiteQuerySet)):
+    """The default manager (so `trial.sites` everywhere) sees confirmed sites only."""
+
+    def get_queryset(self):
+        return super().get_queryset().confirmed()
+
 
 class TrialSite(models.Model):
-    """A network site of a trial: curated locally, never touched by an import."""
+    """A network site of a trial, curated locally. An import may only *propose* one (state "proposed")
+    from a location matching a unit's aliases; it never changes a confirmed or rejected site."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed by an import (to review)")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected (not a network site of this trial)")
 
     trial = models.ForeignKey(
         Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="sites"
@@ -606,10 +789,31 @@ class TrialSite(models.Model):
             "Used when the referral contact has no e-mail address (e.g. a study nurse desk)."
         ),
     )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.CONFIRMED, db_index=True
+    )
+    proposed_from = models.CharField(
+        _("proposed from location"), max_length=500, blank=True, editable=False
+    )
+    public_phone = models.CharField(
+        _("public telephone for patients"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown on the public page: a desk patients may call to ask about the trial."),
+    )
+    public_email = models.EmailField(
+        _("public e-mail for patients"),
+        blank=True,
+        help_text=_("Shown on the public page. Patients are asked not to send medical details."),
+    )
     history = HistoricalRecords()
+
+    objects = ConfirmedSiteManager()
+    all_objects = TrialSiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["trial", "unit__name"]
+        base_manager_name = "all_objects"
         verbose_name = _("network site")
         verbose_name_plural = _("network sites")
         constraints = [

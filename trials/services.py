@@ -1,580 +1,75 @@
-"""Import of ClinicalTrials.gov records: files (API v2 JSON, API v2 search pages, legacy XML) and the API v2.
+"""Writing ClinicalTrials.gov records into the registry, and recognition re-runs.
 
-Every record is normalised to the API v2 shape first (legacy XML display values are mapped to the v2
-codes), then written by `trial_import()`, atomically per record. Keyed on the NCT ID inside the record,
-never on a file name. Idempotent: a record equal to what is stored writes nothing. Fields that come from
-ClinicalTrials.gov are refreshed; local curation (network sites, local status, immunotherapy classes,
-line of therapy, notes, publication state) is never overwritten. Recognised cancer types are only added.
+Reading and checking records is `trials.ctgov` (legacy XML → v2, parse, schema, normalise, API client);
+this module writes, atomically per record. Keyed on the NCT ID inside the record, never on a file name.
+Idempotent: each trial stores a fingerprint of what the import derived (fields, interventions with their
+recognised drugs, arms, locations with their network units, cancer types, classes), so a record and a
+vocabulary that did not change write nothing. Fields that come from ClinicalTrials.gov are refreshed;
+local curation (confirmed network sites, local status, curator-set classes, curator-linked cancer types,
+line of therapy, notes, publication state) is never overwritten.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import logging
-import re
-import socket
 import time
-import urllib.error
-import urllib.request
-import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from textwrap import dedent
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ion_portal.models import CancerType
+from ion_portal.immunotherapy import NOT_IMMUNOTHERAPY
 
+from .ctgov.client import FetchError, fetch_study
+from .ctgov.errors import RecordError
+from .ctgov.normalise import normalise_study, parse_age_days, parse_partial_date
+from .ctgov.parse import ParsedRecord, iter_files, parse_payload, read_path
+from .ctgov.report import ImportReport, RecordResult
+from .ctgov.schema import validate_study
 from .models import (
-    DAYS_PER_YEAR,
     NCT_ID_RE,
+    ArmGroup,
     Drug,
-    InterventionType,
-    OverallStatus,
-    Phase,
-    Sex,
-    StudyType,
+    Intervention,
+    RecruitmentStatus,
     Trial,
+    TrialLocation,
+    TrialSite,
     join_codes,
 )
+from .recognition import Recogniser
+from .search_index import search_vector_expression, trial_reindex, update_search_vectors
 
-logger = logging.getLogger(__name__)
+__all__ = [
+    "UPSTREAM_FIELDS",
+    "FetchError",
+    "ImportReport",
+    "ParsedRecord",
+    "Recogniser",
+    "RecordError",
+    "RecordResult",
+    "fetch_study",
+    "import_nct_ids",
+    "import_paths",
+    "import_records",
+    "import_upload",
+    "new_drug",
+    "parse_age_days",
+    "parse_partial_date",
+    "parse_payload",
+    "search_vector_expression",
+    "trial_import",
+    "trial_reindex",
+    "trials_recognise",
+    "update_search_vectors",
+]
 
-
-class RecordError(Exception):
-    """A record that cannot be imported; the message says why, in terms a curator understands."""
-
-
-# --- Report ---------------------------------------------------------------------------------------------
-@dataclass
-class RecordResult:
-    label: str  # where the record came from: a file (and index in a search page) or an NCT ID
-    outcome: str  # created / updated / unchanged / failed
-    nct_id: str = ""
-    message: str = ""
-
-    def __str__(self):
-        parts = [self.outcome.upper(), self.nct_id or "-", self.label]
-        if self.message:
-            parts.append(self.message)
-        return "  ".join(parts)
-
-
-@dataclass
-class ImportReport:
-    results: list[RecordResult] = field(default_factory=list)
-
-    def add(self, result: RecordResult) -> None:
-        self.results.append(result)
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for r in self.results if r.outcome == outcome)
-
-    @property
-    def failed(self) -> bool:
-        return any(r.outcome == "failed" for r in self.results)
-
-    def summary(self) -> str:
-        return ", ".join(
-            f"{self.count(o)} {o}" for o in ("created", "updated", "unchanged", "failed")
-        )
-
-
-# --- Legacy XML → API v2 shape -----------------------------------------------------------------------
-LEGACY_STATUS = {
-    "unknown status": "UNKNOWN",
-    "available": "AVAILABLE",
-    "no longer available": "NO_LONGER_AVAILABLE",
-    "temporarily not available": "TEMPORARILY_NOT_AVAILABLE",
-    "approved for marketing": "APPROVED_FOR_MARKETING",
-    "withheld": "WITHHELD",
-}
-LEGACY_PHASE = {
-    "n/a": ["NA"],
-    "early phase 1": ["EARLY_PHASE1"],
-    "phase 1": ["PHASE1"],
-    "phase 2": ["PHASE2"],
-    "phase 3": ["PHASE3"],
-    "phase 4": ["PHASE4"],
-    "phase 1/phase 2": ["PHASE1", "PHASE2"],
-    "phase 2/phase 3": ["PHASE2", "PHASE3"],
-}
-LEGACY_STUDY_TYPE = {
-    "interventional": "INTERVENTIONAL",
-    "observational": "OBSERVATIONAL",
-    "observational [patient registry]": "OBSERVATIONAL",
-    "expanded access": "EXPANDED_ACCESS",
-    "n/a": "",
-}
-LEGACY_AGENCY_CLASS = {"u.s. fed": "FED", "industry": "INDUSTRY", "nih": "NIH", "other": "OTHER"}
-LEGACY_PURPOSE = {"educational/counseling/training": "ECT"}
-LEGACY_DATE_TYPE = {"anticipated": "ESTIMATED", "estimate": "ESTIMATED", "actual": "ACTUAL"}
-
-
-def _code(text: str) -> str:
-    """A legacy display value as a v2-style code: "Active, not recruiting" -> "ACTIVE_NOT_RECRUITING"."""
-    return re.sub(r"[^A-Z0-9]+", "_", text.strip().upper()).strip("_")
-
-
-def _text(node, path: str) -> str:
-    found = node.find(path)
-    if found is None:
-        return ""
-    return dedent("".join(found.itertext())).strip()
-
-
-def _legacy_date(node, tag: str) -> dict | None:
-    found = node.find(tag)
-    if found is None or not (found.text or "").strip():
-        return None
-    parsed = parse_partial_date(found.text.strip())
-    struct = {"date": parsed.isoformat() if parsed else found.text.strip()}
-    if found.get("type"):
-        struct["type"] = LEGACY_DATE_TYPE.get(found.get("type").lower(), _code(found.get("type")))
-    return struct
-
-
-def legacy_xml_to_v2(root) -> dict:
-    """The v2-shaped study (protocolSection subset) of a legacy <clinical_study> element."""
-    if root.tag != "clinical_study":
-        raise RecordError(
-            f"Not a ClinicalTrials.gov record: the XML root is <{root.tag}>, not <clinical_study>."
-        )
-    ident = {
-        "nctId": _text(root, "id_info/nct_id"),
-        "briefTitle": _text(root, "brief_title"),
-        "officialTitle": _text(root, "official_title"),
-        "acronym": _text(root, "acronym"),
-        "orgStudyIdInfo": {"id": _text(root, "id_info/org_study_id")},
-        "secondaryIdInfos": [
-            {"id": (e.text or "").strip()} for e in root.findall("id_info/secondary_id")
-        ],
-    }
-    raw_status = _text(root, "overall_status")
-    status_code = LEGACY_STATUS.get(raw_status.lower(), _code(raw_status)) if raw_status else ""
-    status = {"overallStatus": status_code}
-    last_known = _text(root, "last_known_status")
-    if last_known:
-        status["lastKnownStatus"] = LEGACY_STATUS.get(last_known.lower(), _code(last_known))
-    if _text(root, "why_stopped"):
-        status["whyStopped"] = _text(root, "why_stopped")
-    for tag, key in (
-        ("start_date", "startDateStruct"),
-        ("primary_completion_date", "primaryCompletionDateStruct"),
-        ("completion_date", "completionDateStruct"),
-        ("study_first_posted", "studyFirstPostDateStruct"),
-        ("last_update_posted", "lastUpdatePostDateStruct"),
-    ):
-        struct = _legacy_date(root, tag)
-        if struct:
-            status[key] = struct
-    # Older files carry the pre-2017 names of the posting dates.
-    if "studyFirstPostDateStruct" not in status and _legacy_date(root, "firstreceived_date"):
-        status["studyFirstPostDateStruct"] = _legacy_date(root, "firstreceived_date")
-    if "lastUpdatePostDateStruct" not in status and _legacy_date(root, "lastchanged_date"):
-        status["lastUpdatePostDateStruct"] = _legacy_date(root, "lastchanged_date")
-    verified = _legacy_date(root, "verification_date")
-    if verified:
-        status["statusVerifiedDate"] = verified["date"]
-
-    phase_text = _text(root, "phase").lower()
-    design: dict = {}
-    study_type = _text(root, "study_type")
-    if study_type:
-        design["studyType"] = LEGACY_STUDY_TYPE.get(study_type.lower(), _code(study_type))
-    if phase_text:
-        if phase_text not in LEGACY_PHASE:
-            raise RecordError(f"Unknown phase value “{_text(root, 'phase')}”.")
-        design["phases"] = LEGACY_PHASE[phase_text]
-    design_info = {}
-    if _text(root, "study_design_info/allocation"):
-        design_info["allocation"] = _code(_text(root, "study_design_info/allocation"))
-    purpose = _text(root, "study_design_info/primary_purpose")
-    if purpose:
-        design_info["primaryPurpose"] = LEGACY_PURPOSE.get(purpose.lower(), _code(purpose))
-    if design_info:
-        design["designInfo"] = design_info
-    enrollment = root.find("enrollment")
-    if enrollment is not None and (enrollment.text or "").strip():
-        info = {"count": int(enrollment.text.strip())}
-        if enrollment.get("type"):
-            info["type"] = LEGACY_DATE_TYPE.get(
-                enrollment.get("type").lower(), _code(enrollment.get("type"))
-            )
-        design["enrollmentInfo"] = info
-
-    interventions = []
-    for node in root.findall("intervention"):
-        raw_type = _text(node, "intervention_type")
-        item = {
-            "type": _code(raw_type) if raw_type else "",
-            "name": _text(node, "intervention_name"),
-        }
-        if _text(node, "description"):
-            item["description"] = _text(node, "description")
-        others = [(e.text or "").strip() for e in node.findall("other_name") if e.text]
-        if others:
-            item["otherNames"] = others
-        interventions.append(item)
-
-    eligibility: dict = {}
-    elig = root.find("eligibility")
-    if elig is not None:
-        if _text(elig, "criteria/textblock"):
-            eligibility["eligibilityCriteria"] = _text(elig, "criteria/textblock")
-        gender = _text(elig, "gender")
-        if gender:
-            eligibility["sex"] = gender.upper()
-        for tag, key in (("minimum_age", "minimumAge"), ("maximum_age", "maximumAge")):
-            value = _text(elig, tag)
-            if value and value.upper() != "N/A":
-                eligibility[key] = value
-        healthy = _text(elig, "healthy_volunteers").lower()
-        if healthy:
-            eligibility["healthyVolunteers"] = healthy.startswith(("yes", "accepts"))
-
-    def agency(node) -> dict:
-        klass = _text(node, "agency_class")
-        return {
-            "name": _text(node, "agency"),
-            "class": LEGACY_AGENCY_CLASS.get(klass.lower(), _code(klass)) if klass else "",
-        }
-
-    sponsors = {}
-    lead = root.find("sponsors/lead_sponsor")
-    if lead is not None:
-        sponsors["leadSponsor"] = agency(lead)
-    sponsors["collaborators"] = [agency(n) for n in root.findall("sponsors/collaborator")]
-
-    return {
-        "protocolSection": {
-            "identificationModule": ident,
-            "statusModule": status,
-            "sponsorCollaboratorsModule": sponsors,
-            "descriptionModule": {"briefSummary": _text(root, "brief_summary/textblock")},
-            "conditionsModule": {
-                "conditions": [(e.text or "").strip() for e in root.findall("condition") if e.text],
-                "keywords": [(e.text or "").strip() for e in root.findall("keyword") if e.text],
-            },
-            "designModule": design,
-            "armsInterventionsModule": {"interventions": interventions},
-            "eligibilityModule": eligibility,
-        }
-    }
-
-
-# --- Parsing files and payloads -------------------------------------------------------------------------
-@dataclass
-class ParsedRecord:
-    label: str
-    study: dict | None  # v2-shaped study, or None when the record could not be read
-    raw: dict | None
-    source: str
-    error: str = ""
-
-
-def _parse_xml(text: str, label: str) -> ParsedRecord:
-    # Entities and DTDs are refused outright: a study record never needs one, and refusing them closes
-    # the door to entity-expansion attacks through an uploaded file.
-    if re.search(r"<!(DOCTYPE|ENTITY)", text[:5000]):
-        return ParsedRecord(
-            label, None, None, Trial.Source.XML, "XML with a DOCTYPE or ENTITY is not accepted."
-        )
-    try:
-        root = ET.fromstring(text)  # noqa: S314 (see above)
-    except ET.ParseError as exc:
-        return ParsedRecord(label, None, None, Trial.Source.XML, f"Malformed XML: {exc}.")
-    try:
-        study = legacy_xml_to_v2(root)
-    except (RecordError, ValueError) as exc:
-        return ParsedRecord(label, None, None, Trial.Source.XML, str(exc))
-    return ParsedRecord(label, study, {"legacyXml": text}, Trial.Source.XML)
-
-
-def parse_payload(payload: bytes | str, *, label: str, source: str = "") -> list[ParsedRecord]:
-    """The records in one file or API response: a v2 study, a v2 search page or a legacy XML study."""
-    if isinstance(payload, bytes):
-        try:
-            payload = payload.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return [ParsedRecord(label, None, None, source, "The file is not UTF-8 text.")]
-    text = payload.strip()
-    if not text:
-        return [ParsedRecord(label, None, None, source, "The file is empty.")]
-    if text.startswith("<"):
-        return [_parse_xml(text, label)]
-    source = source or Trial.Source.JSON
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return [ParsedRecord(label, None, None, source, f"Malformed JSON: {exc}.")]
-    if isinstance(data, dict) and isinstance(data.get("studies"), list):
-        records = []
-        for index, study in enumerate(data["studies"]):
-            item_label = f"{label}[{index}]"
-            if isinstance(study, dict) and "protocolSection" in study:
-                records.append(ParsedRecord(item_label, study, study, source))
-            else:
-                records.append(
-                    ParsedRecord(
-                        item_label, None, None, source, "Not a ClinicalTrials.gov study record."
-                    )
-                )
-        return records
-    if isinstance(data, dict) and isinstance(data.get("protocolSection"), dict):
-        return [ParsedRecord(label, data, data, source)]
-    return [
-        ParsedRecord(
-            label,
-            None,
-            None,
-            source,
-            "Not a ClinicalTrials.gov study record (no protocolSection and no studies list).",
-        )
-    ]
-
-
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named directly, and the .json/.xml files under folders (sorted, so reports are stable)."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".xml")
-            )
-        else:
-            yield path
-
-
-# --- Normalisation ----------------------------------------------------------------------------------
-AGE_UNITS = {"year": DAYS_PER_YEAR, "month": 30, "week": 7, "day": 1, "hour": 0, "minute": 0}
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
-
-
-def parse_age_days(text: str) -> int | None:
-    """ "18 Years" -> 6570; "6 Months" -> 180; empty or "N/A" -> None (no limit)."""
-    text = (text or "").strip()
-    if not text or text.upper() == "N/A":
-        return None
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+?)s?", text)
-    if not match or match.group(2).lower() not in AGE_UNITS:
-        raise RecordError(f"Unrecognised age “{text}” (expected e.g. “18 Years”).")
-    return int(float(match.group(1)) * AGE_UNITS[match.group(2).lower()])
-
-
-def parse_partial_date(text: str) -> date | None:
-    """ISO dates, partial ISO dates ("2020-04" -> 1 April 2020) and legacy display dates."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
-    if m:
-        return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
-    m = re.fullmatch(r"([A-Za-z]+)\s+(?:(\d{1,2}),\s*)?(\d{4})", text)
-    if m and m.group(1).lower() in MONTHS:
-        return date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2) or 1))
-    raise RecordError(f"Unrecognised date “{text}”.")
-
-
-def _struct_date(status: dict, key: str) -> date | None:
-    value = (status.get(key) or {}).get("date") if isinstance(status.get(key), dict) else None
-    return parse_partial_date(value) if value else None
-
-
-def _check(value: str, allowed, what: str) -> str:
-    if value and value not in allowed:
-        raise RecordError(f"Unknown {what} value “{value}”. Allowed values: {', '.join(allowed)}.")
-    return value
-
-
-def normalise_study(study: dict) -> dict:
-    """The Trial fields and interventions of a v2-shaped study; RecordError when it is unusable."""
-    protocol = study.get("protocolSection") or {}
-    ident = protocol.get("identificationModule") or {}
-    status = protocol.get("statusModule") or {}
-    design = protocol.get("designModule") or {}
-    conditions = protocol.get("conditionsModule") or {}
-    elig = protocol.get("eligibilityModule") or {}
-    sponsors = protocol.get("sponsorCollaboratorsModule") or {}
-    arms = protocol.get("armsInterventionsModule") or {}
-
-    nct_id = (ident.get("nctId") or "").strip()
-    if not nct_id:
-        raise RecordError("The record has no NCT ID (identificationModule.nctId).")
-    if not NCT_ID_RE.match(nct_id):
-        raise RecordError(f"Invalid NCT ID “{nct_id}”: expected NCT followed by eight digits.")
-    overall = status.get("overallStatus") or ""
-    if not overall:
-        raise RecordError("The record has no overall status.")
-    _check(overall, OverallStatus.values, "overall status")
-    last_known = _check(
-        status.get("lastKnownStatus") or "", OverallStatus.values, "last known status"
-    )
-    phases = [_check(p, Phase.values, "phase") for p in design.get("phases") or []]
-    study_type = _check(design.get("studyType") or "", StudyType.values, "study type")
-    sex = _check(elig.get("sex") or "", Sex.values, "sex")
-    title = (ident.get("briefTitle") or "").strip()
-    if not title:
-        raise RecordError("The record has no brief title.")
-
-    interventions = []
-    for position, item in enumerate(arms.get("interventions") or []):
-        kind = item.get("type") or InterventionType.OTHER
-        _check(kind, InterventionType.values, "intervention type")
-        interventions.append(
-            {
-                "type": kind,
-                "name": (item.get("name") or "").strip()[:300],
-                "description": (item.get("description") or "").strip(),
-                "other_names": list(item.get("otherNames") or []),
-                "position": position,
-            }
-        )
-
-    other_ids = []
-    org_id = (ident.get("orgStudyIdInfo") or {}).get("id")
-    if org_id:
-        other_ids.append({"id": org_id, "type": "ORG_STUDY_ID"})
-    eu_ct = ""
-    for sec in ident.get("secondaryIdInfos") or []:
-        if not sec.get("id"):
-            continue
-        entry = {"id": sec["id"]}
-        if sec.get("type"):
-            entry["type"] = sec["type"]
-        if sec.get("domain"):
-            entry["domain"] = sec["domain"]
-        other_ids.append(entry)
-        if sec.get("type") == "CTIS" or re.fullmatch(r"\d{4}-5\d{5}-\d{2}-\d{2}", sec["id"]):
-            eu_ct = sec["id"]
-
-    design_info = design.get("designInfo") or {}
-    enrollment = design.get("enrollmentInfo") or {}
-    lead = sponsors.get("leadSponsor") or {}
-    verified = status.get("statusVerifiedDate")
-    fields = {
-        "nct_id": nct_id,
-        "eu_ct_number": eu_ct,
-        "other_ids": other_ids,
-        "acronym": (ident.get("acronym") or "").strip()[:100],
-        "brief_title": title[:500],
-        "official_title": (ident.get("officialTitle") or "").strip(),
-        "brief_summary": (
-            (protocol.get("descriptionModule") or {}).get("briefSummary") or ""
-        ).strip(),
-        "overall_status": overall,
-        "last_known_status": last_known,
-        "why_stopped": (status.get("whyStopped") or "").strip(),
-        "phases": join_codes(phases),
-        "study_type": study_type,
-        "primary_purpose": design_info.get("primaryPurpose") or "",
-        "allocation": design_info.get("allocation") or "",
-        "enrollment_count": enrollment.get("count"),
-        "enrollment_type": enrollment.get("type") or "",
-        "start_date": _struct_date(status, "startDateStruct"),
-        "primary_completion_date": _struct_date(status, "primaryCompletionDateStruct"),
-        "completion_date": _struct_date(status, "completionDateStruct"),
-        "first_posted": _struct_date(status, "studyFirstPostDateStruct"),
-        "last_update_posted": _struct_date(status, "lastUpdatePostDateStruct"),
-        "status_verified": parse_partial_date(verified) if verified else None,
-        "conditions": list(conditions.get("conditions") or []),
-        "keywords": list(conditions.get("keywords") or []),
-        "eligibility_criteria": (elig.get("eligibilityCriteria") or "").strip(),
-        "sex": sex,
-        "minimum_age": (elig.get("minimumAge") or "").strip(),
-        "maximum_age": (elig.get("maximumAge") or "").strip(),
-        "minimum_age_days": parse_age_days(elig.get("minimumAge") or ""),
-        "maximum_age_days": parse_age_days(elig.get("maximumAge") or ""),
-        "healthy_volunteers": elig.get("healthyVolunteers"),
-        "lead_sponsor": (lead.get("name") or "").strip()[:300],
-        "lead_sponsor_class": lead.get("class") or "",
-        "collaborators": [
-            {"name": c.get("name", ""), "class": c.get("class", "")}
-            for c in sponsors.get("collaborators") or []
-        ],
-    }
-    return {"fields": fields, "interventions": interventions}
-
-
-# --- Recognition: conditions → CancerType, interventions → Drug --------------------------------------
-def _norm(text: str) -> str:
-    return " " + re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip() + " "
-
-
-class Recogniser:
-    """Looks up cancer types and drugs from free text; built once per import run."""
-
-    def __init__(self):
-        self.cancer_types = list(CancerType.objects.select_related("parent"))
-        self._ct_terms = []
-        for ct in self.cancer_types:
-            for term in [ct.name, *ct.synonym_list]:
-                # Short all-capital synonyms (ALL, HCC, RCC) only match as written: "all" is a word.
-                case_sensitive = len(term) <= 5 and term.isupper()
-                pattern = re.compile(
-                    r"(?<![A-Za-z0-9])" + re.escape(term) + r"(?![A-Za-z0-9])",
-                    0 if case_sensitive else re.IGNORECASE,
-                )
-                self._ct_terms.append((pattern, ct))
-        self.drugs = list(Drug.objects.all())
-        self._drug_terms = sorted(
-            ((_norm(term), drug) for drug in self.drugs for term in drug.all_names()),
-            key=lambda pair: -len(pair[0]),
-        )
-
-    def cancer_types_for(self, conditions: list[str]) -> set[int]:
-        """Ids of the cancer types named in the conditions, plus their broader types."""
-        found: set[int] = set()
-        for condition in conditions:
-            spans = []
-            for pattern, ct in self._ct_terms:
-                for m in pattern.finditer(condition):
-                    spans.append((m.start(), m.end(), ct))
-            for start, end, ct in spans:
-                # "non-small cell lung cancer" contains "small cell lung cancer": keep the longest.
-                inside = any(
-                    s <= start and end <= e and (e - s) > (end - start) and other.pk != ct.pk
-                    for s, e, other in spans
-                )
-                if not inside:
-                    found.add(ct.pk)
-                    found.update(a.pk for a in ct.ancestors())
-        return found
-
-    def drug_for(self, name: str, other_names: list[str]) -> Drug | None:
-        """The drug an intervention names (in its name or other names), longest term first."""
-        texts = [_norm(t) for t in [name, *other_names]]
-        for term, drug in self._drug_terms:
-            if len(term.strip()) < 3:
-                continue
-            if any(term in text for text in texts):
-                return drug
-        return None
+OUT_OF_SCOPE = "no immunotherapy intervention recognised and no network site"
 
 
 # --- Writing ------------------------------------------------------------------------------------------
@@ -613,16 +108,44 @@ UPSTREAM_FIELDS = [
     "lead_sponsor_class",
     "collaborators",
 ]
+DERIVED_FIELDS = ["central_contacts"]  # upstream, but not editable in admin
 
 
-def _intervention_key(item: dict) -> tuple:
-    return (
-        item["type"],
-        item["name"],
-        item["description"],
-        tuple(item["other_names"]),
-        item["drug_id"],
-        item["position"],
+@dataclass
+class _Derived:
+    """What an import derives from one normalised record with the current vocabularies."""
+
+    normalised: dict
+    drug_ids: list[list[int]]  # per intervention
+    unit_ids: list[list[int]]  # per location
+    cancer_type_ids: list[int]
+    classes: list[str]
+    fingerprint: str
+
+
+def _derive(normalised: dict, recogniser: Recogniser) -> _Derived:
+    fields = normalised["fields"]
+    drug_ids = [
+        recogniser.drugs_for(i["name"], i["other_names"]) for i in normalised["interventions"]
+    ]
+    unit_ids = [recogniser.units_for(loc["facility"]) for loc in normalised["locations"]]
+    cancer_type_ids = sorted(
+        recogniser.cancer_types_for(
+            [*fields["conditions"], *fields["keywords"]],
+            titles=[fields["brief_title"], fields["official_title"]],
+        )
+    )
+    classes = recogniser.classes_of(pk for ids in drug_ids for pk in ids)
+    payload = json.dumps(
+        [normalised, drug_ids, unit_ids, cancer_type_ids, classes], sort_keys=True, default=str
+    )
+    return _Derived(
+        normalised,
+        drug_ids,
+        unit_ids,
+        cancer_type_ids,
+        classes,
+        hashlib.sha256(payload.encode()).hexdigest(),
     )
 
 
@@ -634,30 +157,42 @@ def trial_import(
     publish: bool = False,
     recogniser: Recogniser | None = None,
     label: str = "",
+    validated: bool = False,
 ) -> RecordResult:
-    """Create or refresh one trial from a v2-shaped study, atomically; never raises for bad data."""
+    """Create or refresh one trial from a v2-shaped study, atomically; never raises for bad data.
+
+    `validated`: the study's shape was already checked (records from `parse_payload` are)."""
+    nct = str(
+        (((study or {}).get("protocolSection") or {}).get("identificationModule") or {}).get(
+            "nctId", ""
+        )
+    )
     try:
+        if not validated:
+            validate_study(study)
         normalised = normalise_study(study)
-    except (RecordError, ValueError, TypeError, AttributeError) as exc:
-        nct = ((study or {}).get("protocolSection") or {}).get("identificationModule", {})
-        return RecordResult(label, "failed", str(nct.get("nctId", ""))[:20], _message(exc))
-    fields = normalised["fields"]
-    nct_id = fields["nct_id"]
+    except RecordError as exc:
+        return RecordResult(label, "failed", nct[:20] if NCT_ID_RE.match(nct) else "", str(exc))
     recogniser = recogniser or Recogniser()
-    raw = raw if raw is not None else study
+    derived = _derive(normalised, recogniser)
     try:
         with transaction.atomic():
             return _write(
-                fields=fields,
-                interventions=normalised["interventions"],
-                raw=raw,
+                derived=derived,
+                raw=raw if raw is not None else study,
                 source=source,
                 publish=publish,
-                recogniser=recogniser,
                 label=label,
             )
     except (RecordError, ValidationError) as exc:
-        return RecordResult(label, "failed", nct_id, _message(exc))
+        return RecordResult(label, "failed", normalised["fields"]["nct_id"], _message(exc))
+    except DatabaseError as exc:  # e.g. a value the database refuses: nothing was written (atomic)
+        return RecordResult(
+            label,
+            "failed",
+            normalised["fields"]["nct_id"],
+            f"The database refused the record ({exc}).",
+        )
 
 
 def _message(exc: Exception) -> str:
@@ -668,23 +203,13 @@ def _message(exc: Exception) -> str:
     return str(exc)
 
 
-def _write(*, fields, interventions, raw, source, publish, recogniser, label) -> RecordResult:
+def _write(*, derived: _Derived, raw, source, publish, label) -> RecordResult:
+    fields = derived.normalised["fields"]
     nct_id = fields["nct_id"]
-    for item in interventions:
-        drug = recogniser.drug_for(item["name"], item["other_names"])
-        item["drug_id"] = drug.pk if drug else None
-    cancer_type_ids = recogniser.cancer_types_for(fields["conditions"])
-
     trial = Trial.objects.select_for_update().filter(nct_id=nct_id).first()
     created = trial is None
     if created:
         trial = Trial(nct_id=nct_id)
-        drug_classes = {d.pk: d.immunotherapy_class for d in recogniser.drugs}
-        trial.immunotherapy_classes = join_codes(
-            sorted({drug_classes.get(i["drug_id"]) for i in interventions} - {None, ""})
-        )
-        if publish:
-            trial.status = Trial.Status.PUBLISHED
     else:
         incoming, stored = fields["last_update_posted"], trial.last_update_posted
         if incoming and stored and incoming < stored:
@@ -694,85 +219,170 @@ def _write(*, fields, interventions, raw, source, publish, recogniser, label) ->
                 nct_id,
                 f"older than the stored record (last update {incoming} < {stored}); kept the newer one",
             )
-        existing = [
-            {
-                "type": i.type,
-                "name": i.name,
-                "description": i.description,
-                "other_names": i.other_names,
-                "drug_id": i.drug_id,
-                "position": i.position,
-            }
-            for i in trial.interventions.all()
-        ]
-        same = (
-            all(getattr(trial, name) == fields[name] for name in UPSTREAM_FIELDS)
-            and trial.raw_record == raw
-            and [_intervention_key(i) for i in existing]
-            == [_intervention_key(i) for i in interventions]
-            and cancer_type_ids <= set(trial.cancer_types.values_list("pk", flat=True))
-        )
-        if same:
+        if trial.import_fingerprint == derived.fingerprint and trial.raw_record == raw:
             return RecordResult(label, "unchanged", nct_id)
 
-    for name in UPSTREAM_FIELDS:
+    for name in [*UPSTREAM_FIELDS, *DERIVED_FIELDS]:
         setattr(trial, name, fields[name])
     trial.raw_record = raw
     trial.source = source
     trial.last_synced_at = timezone.now()
+    trial.import_fingerprint = derived.fingerprint
+    if not trial.classes_overridden:
+        trial.immunotherapy_classes = join_codes(derived.classes)
+    sites = {} if created else {s.unit_id: s for s in TrialSite.all_objects.filter(trial=trial)}
+    trial.scope_reason = in_scope_reason(trial, has_site=_has_site(derived, sites))
+    if publish and created and not trial.scope_reason:
+        trial.status = Trial.Status.PUBLISHED
+        trial.published_at = trial.published_at or timezone.now()
     trial.full_clean(validate_unique=False, validate_constraints=False)
-    trial.save()
-    trial.interventions.all().delete()
-    objs = [trial.interventions.model(trial=trial, **item) for item in interventions]
-    for obj in objs:
-        obj.full_clean(exclude=["trial"])
-    trial.interventions.bulk_create(objs)
-    if cancer_type_ids:
-        trial.cancer_types.add(*cancer_type_ids)  # add only: curators may have linked more
+    trial.save()  # once: one history row per import
+    _write_interventions_and_arms(trial, derived, created=created)
+    _write_locations(trial, derived, sites, created=created)
+    _link_cancer_types(trial, derived.cancer_type_ids)
     trial_reindex(trial)
     return RecordResult(label, "created" if created else "updated", nct_id)
 
 
-def trial_reindex(trial: Trial) -> None:
-    """Recompute the derived search text (and, on PostgreSQL, the weighted search vector) of a trial."""
-    parts = list(trial.conditions or []) + list(trial.keywords or [])
-    for item in trial.interventions.select_related("drug"):
-        parts.append(item.name)
-        parts.extend(item.other_names or [])
-        if item.drug:
-            parts.extend(item.drug.all_names())
-    parts.extend(ct.name for ct in trial.cancer_types.all())
-    search_terms = "\n".join(dict.fromkeys(p for p in parts if p))
-    Trial.objects.filter(pk=trial.pk).update(search_terms=search_terms)
-    trial.search_terms = search_terms
-    update_search_vectors(Trial.objects.filter(pk=trial.pk))
-
-
-def search_vector_expression():
-    """Weighted tsvector: ids and titles (A) > conditions and drugs (B) > summary (C)."""
-    from django.contrib.postgres.search import SearchVector
-    from django.db.models import TextField, Value
-    from django.db.models.functions import Coalesce
-
-    def vec(name, weight):
-        text = Coalesce(name, Value(""), output_field=TextField())
-        return SearchVector(text, weight=weight, config="english")
-
-    return (
-        vec("nct_id", "A")
-        + vec("acronym", "A")
-        + vec("brief_title", "A")
-        + vec("official_title", "A")
-        + vec("search_terms", "B")
-        + vec("brief_summary", "C")
+def _has_site(derived: _Derived, sites: dict[int, TrialSite]) -> bool:
+    """A confirmed site, or a location matching a unit whose proposal was not rejected."""
+    matched = {pk for ids in derived.unit_ids for pk in ids}
+    return any(s.state == TrialSite.State.CONFIRMED for s in sites.values()) or any(
+        pk not in sites or sites[pk].state != TrialSite.State.REJECTED for pk in matched
     )
 
 
-def update_search_vectors(queryset) -> int:
-    """Refresh search_vector for the queryset (PostgreSQL only; elsewhere a no-op)."""
-    if connection.vendor != "postgresql":
-        return 0
-    return queryset.update(search_vector=search_vector_expression())
+def _write_interventions_and_arms(trial: Trial, derived: _Derived, *, created: bool) -> None:
+    """Replace the interventions (with every drug each names) and the arm groups, in bulk."""
+    normalised = derived.normalised
+    if not created:
+        trial.interventions.all().delete()  # cascades to the drug and arm links
+        trial.arm_groups.all().delete()
+    interventions = []
+    for item, drug_ids in zip(normalised["interventions"], derived.drug_ids, strict=True):
+        values = {k: v for k, v in item.items() if k != "arm_labels"}
+        obj = Intervention(trial=trial, drug_id=drug_ids[0] if drug_ids else None, **values)
+        _clean(obj, f"armsInterventionsModule.interventions[{item['position']}]")
+        interventions.append(obj)
+    Intervention.objects.bulk_create(interventions)
+    Intervention.drugs.through.objects.bulk_create(
+        Intervention.drugs.through(intervention_id=obj.pk, drug_id=pk)
+        for obj, ids in zip(interventions, derived.drug_ids, strict=True)
+        for pk in ids
+    )
+    arms = [ArmGroup(trial=trial, **item) for item in normalised["arms"]]
+    for arm in arms:
+        _clean(arm, f"armsInterventionsModule.armGroups[{arm.position}]")
+    ArmGroup.objects.bulk_create(arms)
+    # An intervention is in an arm when either side names the other (records often fill only one).
+    links = set()
+    for arm in arms:
+        for obj, item in zip(interventions, normalised["interventions"], strict=True):
+            if arm.label in item["arm_labels"] or _names_intervention(arm.intervention_names, obj):
+                links.add((arm.pk, obj.pk))
+    ArmGroup.interventions.through.objects.bulk_create(
+        ArmGroup.interventions.through(armgroup_id=a, intervention_id=i) for a, i in sorted(links)
+    )
+
+
+def _clean(obj, where: str) -> None:
+    try:
+        obj.full_clean(exclude=["trial", "drug"])
+    except ValidationError as exc:
+        raise RecordError(
+            f"{obj._meta.verbose_name.capitalize()} at {where}: {_message(exc)}"
+        ) from None
+
+
+def _names_intervention(names: list[str], intervention: Intervention) -> bool:
+    # v2 writes "Drug: Pembrolizumab" (type prefix), legacy XML the bare name.
+    wanted = intervention.name.strip().lower()
+    return any(n.split(":", 1)[-1].strip().lower() == wanted for n in names)
+
+
+def _write_locations(
+    trial: Trial, derived: _Derived, sites: dict[int, TrialSite], *, created
+) -> None:
+    """Replace the registered locations; propose a network site for each matched unit that has no site
+    yet. Confirmed and rejected sites are never changed; a proposal whose location vanished is withdrawn."""
+    if not created:
+        trial.locations.all().delete()
+    locations = [
+        TrialLocation(trial=trial, unit_id=ids[0] if ids else None, **item)
+        for item, ids in zip(derived.normalised["locations"], derived.unit_ids, strict=True)
+    ]
+    TrialLocation.objects.bulk_create(locations, batch_size=500)
+    matched: dict[int, TrialLocation] = {}
+    for location, ids in zip(locations, derived.unit_ids, strict=True):
+        for pk in ids:
+            matched.setdefault(pk, location)
+    stale = [
+        s.pk for u, s in sites.items() if s.state == TrialSite.State.PROPOSED and u not in matched
+    ]
+    if stale:
+        TrialSite.all_objects.filter(pk__in=stale).delete()
+    fallback = (
+        trial.overall_status
+        if trial.overall_status in RecruitmentStatus.values
+        else RecruitmentStatus.ACTIVE_NOT_RECRUITING
+    )
+    for unit_id, location in matched.items():
+        if unit_id not in sites:
+            TrialSite.all_objects.create(
+                trial=trial,
+                unit_id=unit_id,
+                state=TrialSite.State.PROPOSED,
+                local_status=location.status or fallback,
+                proposed_from=str(location)[:500],
+            )
+
+
+def _link_cancer_types(trial: Trial, recognised: list[int]) -> None:
+    """Follow the recognition: unlink types only it had linked, link what it finds now; links a
+    curator added by hand are kept."""
+    previous = set(trial.recognised_cancer_types or [])
+    gone = previous - set(recognised)
+    if gone:
+        trial.cancer_types.remove(*gone)
+    if recognised:
+        trial.cancer_types.add(*recognised)
+    if previous != set(recognised):
+        trial.recognised_cancer_types = recognised
+        Trial.objects.filter(pk=trial.pk).update(recognised_cancer_types=recognised)
+
+
+def in_scope_reason(trial: Trial, *, has_site: bool) -> str:
+    """Empty when the trial is in the registry's scope (an immunotherapy class or a network site),
+    else the reason curators see."""
+    immunotherapy = set(trial.immunotherapy_class_list) - NOT_IMMUNOTHERAPY
+    return "" if immunotherapy or has_site else OUT_OF_SCOPE
+
+
+# --- Recognition re-run ----------------------------------------------------------------------------
+def trials_recognise(*, queryset=None) -> ImportReport:
+    """Re-run recognition (drugs, classes, cancer types, network units) on stored trials after a
+    vocabulary change: each trial is re-derived from its stored raw record; unchanged ones write nothing."""
+    from .ctgov.legacy import parse_xml  # only needed here and in parse
+
+    report = ImportReport()
+    recogniser = Recogniser()
+    queryset = queryset if queryset is not None else Trial.objects.all()
+    for trial in queryset.only("pk", "nct_id", "raw_record", "source").iterator(chunk_size=200):
+        raw = trial.raw_record or {}
+        try:
+            study = parse_xml(raw["legacyXml"]) if "legacyXml" in raw else raw
+        except RecordError as exc:
+            report.add(RecordResult(trial.nct_id, "failed", trial.nct_id, str(exc)))
+            continue
+        if not study.get("protocolSection"):
+            report.add(RecordResult(trial.nct_id, "unchanged", trial.nct_id, "no stored record"))
+            continue
+        report.add(
+            trial_import(
+                study=study, raw=raw, source=trial.source, recogniser=recogniser, label=trial.nct_id
+            )
+        )
+    return report
 
 
 # --- Entry points --------------------------------------------------------------------------------------
@@ -792,6 +402,7 @@ def import_records(records: Iterable[ParsedRecord], *, publish: bool = False) ->
                 publish=publish,
                 recogniser=recogniser,
                 label=record.label,
+                validated=True,
             )
         )
     return report
@@ -802,12 +413,7 @@ def import_paths(*, paths: Iterable[str | Path], publish: bool = False) -> Impor
 
     def records():
         for path in iter_files(paths):
-            try:
-                payload = path.read_bytes()
-            except OSError as exc:
-                yield ParsedRecord(str(path), None, None, "", f"Cannot read the file: {exc}.")
-                continue
-            yield from parse_payload(payload, label=str(path))
+            yield from read_path(path)
 
     return import_records(records(), publish=publish)
 
@@ -815,51 +421,6 @@ def import_paths(*, paths: Iterable[str | Path], publish: bool = False) -> Impor
 def import_upload(*, name: str, content: bytes, publish: bool = False) -> ImportReport:
     """Import the records of an uploaded file (admin)."""
     return import_records(parse_payload(content, label=name), publish=publish)
-
-
-# --- ClinicalTrials.gov API v2 ---------------------------------------------------------------------
-class FetchError(Exception):
-    """The API did not give us the record; the message says why."""
-
-
-def fetch_study(nct_id: str, *, sleep=time.sleep) -> bytes:
-    """GET /studies/{nct_id} from CTGOV_API_URL with a timeout, retrying 429 (honouring Retry-After),
-    5xx and timeouts; FetchError when it still fails."""
-    base = settings.CTGOV_API_URL.rstrip("/")
-    url = f"{base}/studies/{nct_id}?format=json"
-    attempts = settings.CTGOV_RETRIES + 1
-    last_problem = ""
-    for attempt in range(1, attempts + 1):
-        wait = settings.CTGOV_RETRY_BACKOFF * (2 ** (attempt - 1))
-        request = urllib.request.Request(  # noqa: S310 (the base URL is a validated http(s) setting)
-            url, headers={"Accept": "application/json", "User-Agent": "ION-Portal/1.0"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=settings.CTGOV_TIMEOUT) as response:  # noqa: S310
-                return response.read()
-        except urllib.error.HTTPError as exc:
-            if exc.code == 404:
-                raise FetchError("Not found on ClinicalTrials.gov (HTTP 404).") from exc
-            if exc.code == 429:
-                last_problem = "rate limited (HTTP 429)"
-                retry_after = exc.headers.get("Retry-After", "")
-                if retry_after.strip().isdigit():
-                    wait = float(retry_after.strip())
-            elif exc.code >= 500:
-                last_problem = f"server error (HTTP {exc.code})"
-            else:
-                raise FetchError(f"ClinicalTrials.gov answered HTTP {exc.code}.") from exc
-        except TimeoutError as exc:
-            last_problem = f"timed out after {settings.CTGOV_TIMEOUT} s"
-            logger.info("CT.gov %s: %s", nct_id, exc)
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                last_problem = f"timed out after {settings.CTGOV_TIMEOUT} s"
-            else:
-                raise FetchError(f"Cannot reach ClinicalTrials.gov: {exc.reason}.") from exc
-        if attempt < attempts:
-            sleep(min(wait, settings.CTGOV_MAX_RETRY_WAIT))
-    raise FetchError(f"Gave up after {attempts} attempts: {last_problem}.")
 
 
 def import_nct_ids(
@@ -903,6 +464,7 @@ def import_nct_ids(
                     publish=publish,
                     recogniser=recogniser,
                     label=record.label,
+                    validated=True,
                 )
             )
     return report

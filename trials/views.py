@@ -114,13 +114,19 @@ class TrialDetailView(DetailView):
         return get_object_or_404(
             Trial.objects.published().prefetch_related(
                 "cancer_types",
-                Prefetch("interventions", queryset=Intervention.objects.select_related("drug")),
+                Prefetch(
+                    "interventions",
+                    queryset=Intervention.objects.select_related("drug").prefetch_related(
+                        "arm_groups"
+                    ),
+                ),
                 Prefetch(
                     "sites",
                     queryset=TrialSite.objects.select_related(
                         "unit", "principal_investigator", "referral_contact"
                     ),
                 ),
+                "locations",
             ),
             nct_id=self.kwargs["nct_id"].upper(),
         )

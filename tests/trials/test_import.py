@@ -177,6 +177,7 @@ def test_curated_fields_survive_a_reimport_that_refreshes_upstream_fields(tmp_pa
     extra = CancerType.objects.get(name="Mesothelioma")
     trial.cancer_types.add(extra)
     trial.immunotherapy_classes = "|anti-pd-l1|"
+    trial.classes_overridden = True  # what the admin form sets when a curator changes the classes
     trial.line_of_therapy = "adjuvant"
     trial.status = Trial.Status.PUBLISHED
     trial.save()

@@ -271,9 +271,10 @@ def test_detail_page_query_count_is_fixed(client, django_assert_num_queries):
     trial = make_trial("NCT00000001")
     unit = Unit.objects.create(name="Oncology", slug="onc", kind="clinical", institution="UH")
     TrialSite.objects.create(trial=trial, unit=unit, local_status="RECRUITING")
-    # trial + 3 prefetches (cancer types, interventions with drugs, sites with unit and people)
-    # + the trial's upstream change history (one query, at most HISTORY_SIZE rows).
-    with django_assert_num_queries(5):
+    # trial + 4 prefetches (cancer types, interventions with drugs, sites with unit and people,
+    # registered locations; arm groups come with the interventions, none here) + the trial's
+    # upstream change history (one query, at most HISTORY_SIZE rows).
+    with django_assert_num_queries(6):
         client.get(trial.get_absolute_url())
 
 
