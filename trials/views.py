@@ -51,7 +51,11 @@ class TrialListView(ListView):
         valid = self.filterset.is_valid()
         self.terms = understand(self.filterset.form.cleaned_data.get("q") or "") if valid else []
         queryset = self.filterset.qs.prefetch_related(
-            Prefetch("interventions", queryset=Intervention.objects.select_related("drug")),
+            # With their arms, so the card's "Tests:" lists the experimental arms' drugs only.
+            Prefetch(
+                "interventions",
+                queryset=Intervention.objects.select_related("drug").prefetch_related("arm_groups"),
+            ),
             Prefetch("sites", queryset=TrialSite.objects.select_related("unit")),
         )
         if self.terms:

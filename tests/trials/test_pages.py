@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from ion_portal.models import Person, Unit
 from trials.exports import COLUMNS
-from trials.models import Trial, TrialSite
+from trials.models import Intervention, Trial, TrialSite
 
 from .conftest import make_trial
 
@@ -185,9 +185,10 @@ def test_list_page_query_count_is_fixed(client, django_assert_num_queries):
             f"NCT000000{n:02d}", phases=["PHASE2"], immunotherapy_classes=["anti-pd-1"]
         )
         TrialSite.objects.create(trial=trial, unit=unit, local_status="RECRUITING")
-    # count + page + 2 prefetches (interventions with drugs, sites with units) + 5 facet queries
-    # (status, phase, class, cancer type, site); independent of the number of trials shown.
-    with django_assert_num_queries(9):
+        Intervention.objects.create(trial=trial, type="DRUG", name="Pembrolizumab")
+    # count + page + 3 prefetches (interventions with drugs, their arms, sites with units) + 5 facet
+    # queries (status, phase, class, cancer type, site); independent of the number of trials shown.
+    with django_assert_num_queries(10):
         client.get(LIST)
 
 
