@@ -70,8 +70,8 @@ def test_members_task_force_numbers_are_never_cached_and_gone_after_sign_out(
         assert "On call now" not in text, url
 
     # Sign out, lose the network: the offline page is the public one.
-    page.goto("/accounts/logout/")
-    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
     page.context.set_offline(True)
     page.goto("/toxicity/task-force/")
     expect(page.get_by_role("heading", level=1)).to_have_text("The irAE task force")
