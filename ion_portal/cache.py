@@ -43,7 +43,6 @@ _METHODS = (
     "decr",
     "has_key",
     "touch",
-    "clear",
 )
 
 
@@ -95,6 +94,11 @@ class FailoverRedisCache(RedisCache):
                 if self._down:
                     self._down = False
                     logger.info("Redis cache reachable again: using it")
+
+    def clear(self):
+        """Empty both: what the fallback kept while Redis was down must not outlive a clear()."""
+        self.fallback.clear()
+        return self._call("clear")
 
     def _call(self, name, *args, **kwargs):
         if self._down and time.monotonic() < self._down_until:
