@@ -52,7 +52,7 @@ run: demo
 	@echo "ION Portal runs at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	@echo "To create an admin account: $(PY) manage.py createsuperuser"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev
 	$(PY) -m ruff check .

@@ -1,6 +1,7 @@
 """The core app: users, people, units, vocabularies and the site's own pages."""
 
 from django.apps import AppConfig
+from django.core.signals import request_started
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,9 @@ class IonPortalConfig(AppConfig):
 
     def ready(self):
         from ion_portal.permissions import grant_curator_permissions
+        from ion_portal.sites import seat_current_site
 
         post_migrate.connect(
             grant_curator_permissions, dispatch_uid="ion_portal_curator_permissions"
         )
+        request_started.connect(seat_current_site, dispatch_uid="ion_portal_site_from_site_url")

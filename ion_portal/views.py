@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
 from ion_portal import ratelimit
+from ion_portal.errors import NotFound
 from ion_portal.forms import ContactForm
 from ion_portal.home import home_blocks
 from ion_portal.models import ContactMessage, Person
@@ -188,18 +189,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /accounts/",
-        "Disallow: /account/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-    ]
+    private = ["/admin/", "/accounts/", "/account/"]
+    lines = ["User-agent: *"]
+    # The same private paths under every language prefix (/nl/admin/, …), not only in English.
+    for code, _name in settings.LANGUAGES:
+        prefix = "" if code == settings.LANGUAGE_CODE else f"/{code}"
+        lines += [f"Disallow: {prefix}{path}" for path in private]
+    lines.append(f"Sitemap: {settings.SITE_URL}/sitemap.xml")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    message = str(exception) if isinstance(exception, NotFound) else ""
+    return render(request, "404.html", {"message": message}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
