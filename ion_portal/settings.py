@@ -275,8 +275,8 @@ ACCOUNT_ADAPTER = "ion_portal.adapters.AccountAdapter"  # allauth's limits use i
 ADMIN_REQUIRES_MFA = env_bool("ADMIN_REQUIRES_MFA", True)
 # Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without a request (default 30 min) and
 # SESSION_MAX_LIFETIME seconds after sign-in however active (default 12 h, one shift).
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT  # the stored expiry, moved on at most once a minute
 SESSION_MAX_LIFETIME = env_int("SESSION_MAX_LIFETIME", 12 * 60 * 60)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ION Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"

@@ -57,11 +57,33 @@ def test_a_session_ends_after_its_maximum_lifetime(client, db, settings):
     assert response.url.startswith(reverse("account_login"))
 
 
+def test_a_session_ends_after_its_idle_timeout_and_is_refreshed_at_most_once_a_minute(
+    client, db, settings
+):
+    from ion_portal.middleware import SESSION_SEEN_KEY
+
+    client.force_login(make_user("idle@example.org"))
+    seen = client.session[SESSION_SEEN_KEY]
+    assert client.get("/account/").status_code == 200
+    assert client.session[SESSION_SEEN_KEY] == seen  # no write for a request within the minute
+    session = client.session
+    session[SESSION_SEEN_KEY] = seen - 120
+    session.save()
+    assert client.get("/account/").status_code == 200
+    assert client.session[SESSION_SEEN_KEY] >= seen  # written again: the expiry moved on
+    session = client.session
+    session[SESSION_SEEN_KEY] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT - 1
+    session.save()
+    response = client.get("/account/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
 def test_session_idle_timeout_and_language_cookie_settings():
     from django.conf import settings
 
-    assert settings.SESSION_COOKIE_AGE == 30 * 60  # idle timeout…
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # …pushed forward by every request
+    assert settings.SESSION_IDLE_TIMEOUT == 30 * 60
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_TIMEOUT
     assert settings.SESSION_MAX_LIFETIME == 12 * 60 * 60
     assert settings.LANGUAGE_COOKIE_SAMESITE == "Lax"
 

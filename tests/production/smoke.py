@@ -13,6 +13,9 @@ SECURE_PROXY_SSL_HEADER).
 
 `--cache-down`: Redis has been stopped; additionally /healthz must answer 200 "degraded" and name
 the cache as what is down.
+
+`--quick`: only a few pages, each several times (so that every worker answers them): used right after
+every PostgreSQL connection of the portal was terminated, as a database restart does.
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ PAGES = [
     "/account/",
     "/no-such-page/",
 ]
+
+
+# After a database restart: a page, a Dutch page, the API, FHIR, sign-in.
+QUICK = ["/", "/nl/trials/", "/api/v1/trials/", "/fhir/metadata", "/accounts/login/", "/healthz"]
 
 
 class Smoke:
@@ -110,14 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", default="http://127.0.0.1:8765")
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--cache-down", action="store_true", help="Redis is stopped")
+    parser.add_argument("--quick", action="store_true", help="a few pages, several times each")
     args = parser.parse_args(argv)
 
     smoke = Smoke(args.base_url, args.timeout)
     started = time.perf_counter()
-    paths = smoke.sitemap_paths()
-    sitemap_count = len(paths)
-    paths += MACHINE
-    paths += PAGES + ["/nl" + page for page in PAGES]
+    if args.quick:
+        paths, sitemap_count = [], None
+        for _ in range(4):
+            for path in QUICK:
+                smoke.get(path)
+    else:
+        paths = smoke.sitemap_paths()
+        sitemap_count = len(paths)
+        paths += MACHINE
+        paths += PAGES + ["/nl" + page for page in PAGES]
     for path in dict.fromkeys(paths):
         smoke.get(path)
     for path in sorted(smoke.static):
@@ -131,13 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     ]
     slowest = sorted(smoke.results, key=lambda result: result[2], reverse=True)[:3]
     print(
-        f"smoke: {len(smoke.results)} requests ({sitemap_count} sitemap URLs, "
+        f"smoke: {len(smoke.results)} requests ({sitemap_count or 0} sitemap URLs, "
         f"{len(smoke.static)} static files) in {time.perf_counter() - started:.1f} s; "
         f"{len(failures)} answers >= 500; slowest: "
         + ", ".join(f"{path} {seconds * 1000:.0f} ms" for path, _, seconds in slowest)
     )
     problems = [f"{status} {path}" for path, status in failures + missing_static]
-    if sitemap_count < 10:
+    if sitemap_count is not None and sitemap_count < 10:
         problems.append(f"the sitemap lists only {sitemap_count} URLs")
 
     status, body, _ = smoke.get("/healthz")
