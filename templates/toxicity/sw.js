@@ -10,7 +10,7 @@ const STATIC_URL = {{ static_url_json|safe }};
 const ASSETS = [
   "{% static 'css/base.css' %}", "{% static 'css/components.css' %}", "{% static 'css/print.css' %}",
   "{% static 'css/toxicity.css' %}", "{% static 'js/site.js' %}", "{% static 'js/toxicity.js' %}",
-  "{% static 'img/favicon.svg' %}"
+  "{% static 'img/favicon.svg' %}", "{% static 'js/early.js' %}"
 ];
 
 self.addEventListener("install", (event) => {
