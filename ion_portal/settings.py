@@ -346,9 +346,6 @@ COLLABORATIONS_REMINDER_DAYS = env_int("COLLABORATIONS_REMINDER_DAYS", 7)
 # Largest resource file (PDF or image) a curator may upload, in bytes.
 EDUCATION_UPLOAD_MAX_BYTES = env_int("EDUCATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
-# --- REST API ------------------------------------------------------------------------------------------
-# Partners' keys, per-client throttling and one JSON error format for every endpoint of every app:
-# each app's viewsets inherit these defaults, so no endpoint can forget them.
 # --- Client address -------------------------------------------------------------------------------------
 # How many reverse proxies in front of the app append to X-Forwarded-For; every limit (allauth, the
 # contact, referral and consult forms, the API) keys on the address they vouch for
@@ -359,7 +356,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("API_NUM_PROXIES", 
 TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = TRUSTED_CLIENT_IP_HEADER
-# Limits of the referral (per client) and task-force consult (per member) forms, per hour.
+# Limits of the trial referral and task-force consult forms, per member per hour.
 REFERRAL_RATE_LIMIT = env_int("REFERRAL_RATE_LIMIT", 10)
 CONSULT_RATE_LIMIT = env_int("CONSULT_RATE_LIMIT", 10)
 # /healthz answers 503 when the database is down or migrations are missing; a Redis outage is reported
@@ -367,6 +364,9 @@ CONSULT_RATE_LIMIT = env_int("CONSULT_RATE_LIMIT", 10)
 # portal keeps working on its local fallback and pulling every node would turn a slow site into none.
 HEALTHZ_REQUIRE_CACHE = env_bool("HEALTHZ_REQUIRE_CACHE", False)
 
+# --- REST API ------------------------------------------------------------------------------------------
+# Partners' keys, per-client throttling and one JSON error format for every endpoint of every app:
+# each app's viewsets inherit these defaults, so no endpoint can forget them.
 API_ANON_RATE = env_rate("API_ANON_RATE", "60/min")
 API_PARTNER_RATE = env_rate("API_PARTNER_RATE", "600/min")
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
