@@ -10,8 +10,11 @@ against gunicorn; the proxy's `X-Forwarded-Proto: https` is sent with every requ
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
+
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 MAIN_PAGES = [
     "/",
@@ -74,10 +77,14 @@ def main(argv: list[str] | None = None) -> int:
         context.close()
 
         # The offline guidelines' service worker installs and stores the section.
-        context = browser.new_context(
-            base_url=args.base_url,
-            extra_http_headers={"X-Forwarded-Proto": "https"},
-            service_workers="allow",
+        context = browser.new_context(base_url=args.base_url, service_workers="allow")
+        # The proxy's header on every request, the service worker's own fetches included (Playwright
+        # routes those in Chromium with PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS, set above).
+        context.route(
+            "**/*",
+            lambda route, request: route.continue_(
+                headers={**request.headers, "x-forwarded-proto": "https"}
+            ),
         )
         page = context.new_page()
         current["path"] = "/toxicity/ (service worker)"
