@@ -238,3 +238,24 @@ def test_seed_demo_is_idempotent():
     call_command("seed_demo", verbosity=0)
     assert (Unit.objects.count(), Person.objects.count()) == counts
     assert Person.objects.filter(is_demo=True).count() == Person.objects.count()
+
+
+def test_healthz_stays_cheap_migration_files_are_read_once_per_process(
+    client, monkeypatch, django_assert_num_queries
+):
+    from ion_portal import views
+
+    assert client.get("/healthz").status_code == 200
+    # Once every migration was seen applied: one SELECT 1 per call, nothing else.
+    with django_assert_num_queries(1):
+        assert client.get("/healthz").status_code == 200
+
+    # Before that: django_migrations is read too (its existence, its rows), but the migration modules
+    # are not loaded again.
+    def no_reload(*args, **kwargs):
+        raise AssertionError("MigrationLoader built again")
+
+    monkeypatch.setattr(views, "MigrationLoader", no_reload)
+    monkeypatch.setattr(views, "_migrations_confirmed", False)
+    with django_assert_num_queries(3):
+        assert client.get("/healthz").status_code == 200
