@@ -1,8 +1,8 @@
 """Production mode inside the suite: debug off, collected static files, the manifest storage.
 
-`production_settings` (session scope) runs `collectstatic` once into a temporary STATIC_ROOT and switches
-the settings that differ in production for as long as the tests that use it run; `demo_db` (module scope)
-loads the demo data once and rolls it back afterwards.
+`production_settings` (module scope: the override must end with the module, not leak into the modules
+that run after it) runs `collectstatic` once into a temporary STATIC_ROOT and switches the settings that
+differ in production; `demo_db` (module scope) loads the demo data once and rolls it back afterwards.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def production_overrides(static_root) -> dict:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def production_settings(tmp_path_factory):
     static_root = tmp_path_factory.mktemp("staticfiles")
     with override_settings(**production_overrides(static_root)):
