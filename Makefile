@@ -60,7 +60,7 @@ run: demo
 	@echo "ION Portal runs at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	@echo "To create an admin account: make superuser"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev
 	$(PY) -m ruff check .

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from ion_portal.errors import NotFound
 from ion_portal.feeds import conditional_response
 from ion_portal.listing import FilteredListMixin
 
@@ -27,13 +30,16 @@ from . import calendar
 from .filters import EventFilter, NewsFilter, ResourceFilter
 from .models import Event, NewsItem, Resource, ResourceVariant
 
+logger = logging.getLogger(__name__)
+
 PAGE_SIZE = 12
 FEED_PAST_DAYS = 90
 FEED_CACHE_SECONDS = 3600
 
 
 def _base_url(request) -> str:
-    return f"{request.scheme}://{request.get_host()}"
+    # The public address (SITE_URL), like the sitemap, feeds and e-mails: not the request's host.
+    return settings.SITE_URL
 
 
 class StaffPreviewMixin:
@@ -180,8 +186,17 @@ def resource_download(request, slug: str, language: str) -> FileResponse:
     if not variant.file or not variant.content_type:
         raise Http404(_("This language version is a link, not a file."))
     extension = variant.file.name.rsplit(".", 1)[-1]
+    try:
+        handle = variant.file.open("rb")
+    except FileNotFoundError:
+        # The database names a file the upload store does not have (a host without the shared
+        # store, a lost restore): a 404 that says so, and a line in the log for the administrators.
+        logger.warning("Uploaded file missing from storage: %s", variant.file.name)
+        raise NotFound(
+            _("This file is missing from our store. Please tell us through the contact page.")
+        ) from None
     response = FileResponse(
-        variant.file.open("rb"),
+        handle,
         content_type=variant.content_type,
         as_attachment=False,
         filename=f"{slug}-{language}.{extension}",

@@ -20,6 +20,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.throttling import SimpleRateThrottle
 
 from ion_portal.models import ApiKey
+from ion_portal.ratelimit import client_ip
 
 KEYWORD = "Api-Key"
 # Writing last_used_at on every request would turn each read into a write; a minute's precision is
@@ -93,10 +94,9 @@ class ClientRateThrottle(SimpleRateThrottle):
         return super().allow_request(request, view)
 
     def get_cache_key(self, request, view):
-        if isinstance(request.auth, ApiKey):
-            ident = f"key{request.auth.pk}"
-        else:
-            ident = self.get_ident(request)
+        # Partners per key; everyone else per client address (the one reading: ratelimit.client_ip).
+        is_partner = isinstance(request.auth, ApiKey)
+        ident = f"key{request.auth.pk}" if is_partner else client_ip(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

@@ -181,6 +181,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "ion_portal.middleware.SessionLifetimeMiddleware",
+    "ion_portal.middleware.StaffSecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -217,8 +219,17 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))
 if REDIS_URL:
+    # django-redis with a local fallback (ion_portal/cache.py): Redis down is slower, never broken.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "ion_portal.cache.FailoverRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.5),
+                "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
+                "RETRY_SECONDS": env_float("REDIS_RETRY_SECONDS", 5.0),
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -240,7 +251,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -259,6 +273,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
+ACCOUNT_ADAPTER = "ion_portal.adapters.AccountAdapter"  # allauth's limits use ion_portal.ratelimit
+# Staff and superusers must have an authenticator app before any admin page (ion_portal/middleware.py).
+ADMIN_REQUIRES_MFA = env_bool("ADMIN_REQUIRES_MFA", True)
+# Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without a request (default 30 min) and
+# SESSION_MAX_LIFETIME seconds after sign-in however active (default 12 h, one shift).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT  # the stored expiry, moved on at most once a minute
+SESSION_MAX_LIFETIME = env_int("SESSION_MAX_LIFETIME", 12 * 60 * 60)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ION Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -274,7 +296,7 @@ USE_TZ = True
 
 # --- Static and media files ------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -328,6 +350,24 @@ COLLABORATIONS_REMINDER_DAYS = env_int("COLLABORATIONS_REMINDER_DAYS", 7)
 # Largest resource file (PDF or image) a curator may upload, in bytes.
 EDUCATION_UPLOAD_MAX_BYTES = env_int("EDUCATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
+# --- Client address -------------------------------------------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For; every limit (allauth, the
+# contact, referral and consult forms, the API) keys on the address they vouch for
+# (ion_portal.ratelimit.client_ip). 0: the socket address, never the header, which any client could forge.
+# API_NUM_PROXIES is the old, deprecated name of the same setting.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("API_NUM_PROXIES", 0))
+# Or: a header the proxy sets to the client address (e.g. X-Real-IP); it then wins over the count.
+TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = TRUSTED_CLIENT_IP_HEADER
+# Limits of the trial referral and task-force consult forms, per member per hour.
+REFERRAL_RATE_LIMIT = env_int("REFERRAL_RATE_LIMIT", 10)
+CONSULT_RATE_LIMIT = env_int("CONSULT_RATE_LIMIT", 10)
+# /healthz answers 503 when the database is down or migrations are missing; a Redis outage is reported
+# ("cache": false, status "degraded") but is not fatal unless HEALTHZ_REQUIRE_CACHE is true, since the
+# portal keeps working on its local fallback and pulling every node would turn a slow site into none.
+HEALTHZ_REQUIRE_CACHE = env_bool("HEALTHZ_REQUIRE_CACHE", False)
+
 # --- REST API ------------------------------------------------------------------------------------------
 # Partners' keys, per-client throttling and one JSON error format for every endpoint of every app:
 # each app's viewsets inherit these defaults, so no endpoint can forget them.
@@ -347,10 +387,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "ion_portal.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_SCHEMA_CLASS": "ion_portal.api_schema.AutoSchema",
-    # How many reverse proxies sit in front of the app: the anonymous rate limit is per client address,
-    # taken from X-Forwarded-For only as far as these proxies vouch for it (0: REMOTE_ADDR, never the
-    # header, which any client could forge to escape the limit).
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
+    # The anonymous throttle keys on ion_portal.ratelimit.client_ip (TRUSTED_PROXY_COUNT).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ION Portal API",
@@ -389,6 +427,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -5,6 +5,8 @@ from importlib import import_module
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from ion_portal.sites import SiteUrlSitemap
+
 DOMAIN_APPS = ("trials", "toxicity", "collaborations", "education")
 
 
@@ -25,7 +27,11 @@ def _collect() -> dict:
     found = {"pages": StaticPagesSitemap}
     for app in DOMAIN_APPS:
         found.update(getattr(import_module(f"{app}.sitemaps"), "SITEMAPS", {}))
-    return found
+    # Every URL with SITE_URL's scheme and host, not the sites table's (ion_portal/sites.py).
+    return {
+        name: type(sitemap.__name__, (SiteUrlSitemap, sitemap), {})
+        for name, sitemap in found.items()
+    }
 
 
 sitemaps = _collect()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from urllib.parse import urlsplit
 
@@ -11,15 +12,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
+from ion_portal import ratelimit
+from ion_portal.errors import NotFound
 from ion_portal.forms import ContactForm
 from ion_portal.home import home_blocks
 from ion_portal.mail import mail_send
@@ -66,18 +71,9 @@ class AboutView(TemplateView):
         return context
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _contact_allowed(request: HttpRequest) -> bool:
-    """At most CONTACT_RATE_LIMIT messages per client address per hour."""
-    key = f"contact-rate:{_client_ip(request)}"
-    count = cache.get(key, 0)
-    if count >= settings.CONTACT_RATE_LIMIT:
-        return False
-    cache.set(key, count + 1, timeout=3600)
-    return True
+    """At most CONTACT_RATE_LIMIT messages per client address (behind the trusted proxies) per hour."""
+    return ratelimit.allow(request, "contact", settings.CONTACT_RATE_LIMIT)
 
 
 def contact(request: HttpRequest) -> HttpResponse:
@@ -138,40 +134,88 @@ def account_overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@functools.cache
+def _migrations_on_disk() -> frozenset[tuple[str, str]]:
+    """Every migration of the installed code: read once per process (the code does not change under
+    a running worker), so /healthz never re-imports migration modules."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+
+
+_migrations_confirmed = False
+
+
+def _migrations_applied() -> bool:
+    """One small query until every migration is seen applied, then nothing: a release that adds
+    migrations starts new processes."""
+    global _migrations_confirmed
+    if not _migrations_confirmed:
+        applied = set(MigrationRecorder(connection).applied_migrations())
+        _migrations_confirmed = _migrations_on_disk() <= applied
+    return _migrations_confirmed
+
+
+def _cache_ok() -> bool | None:
+    """True/False for a Redis cache (asked directly, not through the fallback); None without Redis."""
+    ping = getattr(cache, "ping", None)
+    if ping is None:
+        return None
+    return ping()
+
+
 @require_GET
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database reachability and whether every migration is applied; 503 when either fails."""
+    """What is up and what is down: database, migrations and (with REDIS_URL) the cache.
+
+    503 when a required dependency fails: the database and its migrations always, the cache only with
+    HEALTHZ_REQUIRE_CACHE (without it, a Redis outage is "degraded": the portal runs on its fallback).
+    """
     database_ok, migrations_ok = True, False
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        loader = MigrationLoader(connection)
-        migrations_ok = set(loader.graph.nodes) <= set(loader.applied_migrations)
+        migrations_ok = _migrations_applied()
     except DatabaseError:
         database_ok = False
+    cache_ok = _cache_ok()
     healthy = database_ok and migrations_ok
+    if settings.HEALTHZ_REQUIRE_CACHE and cache_ok is False:
+        healthy = False
+    status = "ok" if healthy and cache_ok is not False else ("degraded" if healthy else "unhealthy")
     body = {
-        "status": "ok" if healthy else "unhealthy",
+        "status": status,
         "database": database_ok,
         "migrations": migrations_ok,
+        "cache": "memory" if cache_ok is None else cache_ok,
+        # What is down (migrations cannot be checked, so are not listed, while the database is down).
+        "down": [
+            name
+            for name, ok in (
+                ("database", database_ok),
+                ("migrations", migrations_ok),
+                ("cache", cache_ok),
+            )
+            if ok is False and not (name == "migrations" and not database_ok)
+        ],
     }
     return JsonResponse(body, status=200 if healthy else 503)
 
 
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /accounts/",
-        "Disallow: /account/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-    ]
+    private = ["/admin/", "/accounts/", "/account/"]
+    lines = ["User-agent: *"]
+    # The same private paths under every language prefix (/nl/admin/, …), not only in English.
+    for code, _name in settings.LANGUAGES:
+        prefix = "" if code == settings.LANGUAGE_CODE else f"/{code}"
+        lines += [f"Disallow: {prefix}{path}" for path in private]
+    lines.append(f"Sitemap: {settings.SITE_URL}/sitemap.xml")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    message = str(exception) if isinstance(exception, NotFound) else ""
+    return render(request, "404.html", {"message": message}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

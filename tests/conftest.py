@@ -33,6 +33,20 @@ def make_user(
     return user
 
 
+def give_second_factor(user: User) -> User:
+    """An authenticator app (TOTP) for `user`: staff need one before any admin page."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    """pytest-django's superuser, with the second factor the admin requires."""
+    return give_second_factor(make_user("admin@example.com", is_staff=True, is_superuser=True))
+
+
 @pytest.fixture
 def user(db) -> User:
     """Signed-up, verified, but not yet approved as a member."""
@@ -46,7 +60,9 @@ def member(db) -> User:
 
 @pytest.fixture
 def curator(db) -> User:
-    return make_user("curator@example.org", groups=(CURATORS_GROUP,), is_staff=True)
+    return give_second_factor(
+        make_user("curator@example.org", groups=(CURATORS_GROUP,), is_staff=True)
+    )
 
 
 @pytest.fixture

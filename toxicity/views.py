@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
@@ -18,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 
+from ion_portal import ratelimit
 from ion_portal.immunotherapy import TherapyFamily, family_of
 from ion_portal.models import is_member
 from toxicity.forms import ConsultRequestForm, PatientCardForm, SearchForm
@@ -95,6 +97,14 @@ def task_force(request):
     if request.method == "POST":
         if not member_view:
             return redirect(f"{reverse('account_login')}?next={request.path}")
+        # Per member, not per address: colleagues behind one hospital NAT must not block each other.
+        if form.is_valid() and not ratelimit.allow(
+            request, "consult", settings.CONSULT_RATE_LIMIT, ident=f"user{request.user.pk}"
+        ):
+            form.add_error(
+                None,
+                _("Too many requests in the last hour. Please call the hospital's 24/7 number."),
+            )
         if form.is_valid():
             consult = consult_request_create(user=request.user, data=form.cleaned_data)
             messages.success(
@@ -155,7 +165,10 @@ def _offline_urls(prefix: str) -> tuple[list[str], str]:
         for slug in toxicities.values_list("slug", flat=True)
     ]
     latest = toxicities.aggregate(latest=Max("updated_at"))["latest"]
-    version = hashlib.sha256(("|".join(urls) + str(latest) + prefix).encode()).hexdigest()[:12]
+    # "public-v2": workers before it stored signed-in pages; a new name makes `activate` delete them.
+    version = hashlib.sha256(
+        ("public-v2|" + "|".join(urls) + str(latest) + prefix).encode()
+    ).hexdigest()[:12]
     return urls, version
 
 
@@ -170,6 +183,8 @@ def service_worker(request):
         {
             # JSON of our own reversed paths: a valid JS array literal in this JS-only response.
             "pages_json": json.dumps(urls),
+            # STATIC_URL itself, not {% static '' %}: the manifest storage has no entry for ''.
+            "static_url_json": json.dumps(settings.STATIC_URL),
             "version": version,
         },
     )

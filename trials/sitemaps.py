@@ -9,6 +9,10 @@ from .models import Trial
 class TrialListSitemap(Sitemap):
     changefreq = "daily"
     priority = 0.8
+    # English and Dutch pages, each listing the other as its alternate.
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return ["trials:list"]
@@ -21,6 +25,9 @@ class TrialSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.6
     limit = 5000
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return Trial.objects.published().only("nct_id", "updated_at").order_by("nct_id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from ion_portal import ratelimit
 from ion_portal.immunotherapy import TherapyFamily, family_of
 from ion_portal.models import is_member
 from toxicity.models import Toxicity
@@ -240,6 +242,14 @@ def trial_refer(request, nct_id: str):
     if not trial.sites.exists():
         raise Http404
     form = ReferralForm(request.POST or None, trial=trial)
+    limited = False
+    if request.method == "POST" and form.is_valid():
+        # Per member, not per address: colleagues behind one hospital NAT must not block each other.
+        limited = not ratelimit.allow(
+            request, "referral", settings.REFERRAL_RATE_LIMIT, ident=f"user{request.user.pk}"
+        )
+        if limited:
+            form.add_error(None, _("Too many referrals in the last hour. Please try again later."))
     if request.method == "POST" and form.is_valid():
         site = form.cleaned_data["site"]
         send_referral.enqueue(
@@ -260,7 +270,7 @@ def trial_refer(request, nct_id: str):
         request,
         "trials/trial_refer.html",
         {"trial": trial, "form": form, "form_action": reverse("trials:refer", args=[trial.nct_id])},
-        status=400 if form.errors else 200,
+        status=429 if limited else (400 if form.errors else 200),
     )
 
 
@@ -271,7 +281,7 @@ def alert_subscribe(request):
     if not form.is_valid():
         return render(request, "trials/alert_subscribe.html", {"form": form}, status=400)
     if not alerts.subscribe_allowed(
-        address=request.META.get("REMOTE_ADDR", "unknown"), email=form.cleaned_data["email"]
+        address=ratelimit.client_ip(request), email=form.cleaned_data["email"]
     ):
         form.add_error(
             None, _("Too many subscriptions from your connection. Please try again in an hour.")

@@ -120,9 +120,11 @@ def test_forged_forwarded_for_header_does_not_escape_the_anonymous_limit(client,
 def test_key_lifecycle_through_admin_create_use_revoke(client, db):
     from django.contrib.messages import get_messages
 
-    from tests.conftest import make_user
+    from tests.conftest import give_second_factor, make_user
 
-    admin_user = make_user("admin@example.org", is_staff=True, is_superuser=True)
+    admin_user = give_second_factor(
+        make_user("admin@example.org", is_staff=True, is_superuser=True)
+    )
     client.force_login(admin_user)
     response = client.post("/admin/ion_portal/apikey/add/", {"name": "Acme nightly sync"})
     assert response.status_code == 302

@@ -38,7 +38,8 @@ def test_invalid_contact_form_keeps_input_in_the_browser(page):
     assert page.get_by_label("Your e-mail address").input_value() == "not-an-email"
 
 
-def test_sign_up_then_verification_link_logs_in(page):
+def test_sign_up_then_verification_link_logs_in(page, live_server, settings):
+    settings.SITE_URL = live_server.url  # e-mail links point at the public address (SITE_URL)
     page.goto("/accounts/signup/")
     page.get_by_label("Email").fill("newcomer@example.org")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)

@@ -280,8 +280,10 @@ def test_sitemap_lists_published_platforms_and_collections(client, directory):
 
 def test_admin_pages_render_for_staff(client, directory):
     from ion_portal.models import User
+    from tests.conftest import give_second_factor
 
     admin = User.objects.create_superuser(email="admin@example.org", password="x-long-password-1")
+    give_second_factor(admin)
     client.force_login(admin)
     platform, collection = directory
     for url in [

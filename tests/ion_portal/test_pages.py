@@ -1,6 +1,7 @@
 """Core pages: home, about, contact form, health check, error pages, language and security headers."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
@@ -143,11 +144,23 @@ def test_contact_form_is_rate_limited(client, settings):
 def test_healthz_reports_healthy(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True, "migrations": True}
+    # Without REDIS_URL the cache is the process's memory: nothing to be down.
+    assert response.json() == {
+        "status": "ok",
+        "database": True,
+        "migrations": True,
+        "cache": True if settings.REDIS_URL else "memory",
+        "down": [],
+    }
 
 
-def test_healthz_is_503_when_migrations_are_missing(client):
+def test_healthz_is_503_when_migrations_are_missing(client, monkeypatch):
     from django.db.migrations.recorder import MigrationRecorder
+
+    from ion_portal import views
+
+    # A worker remembers "all applied" once seen (healthz stays one cheap query); a fresh one does not.
+    monkeypatch.setattr(views, "_migrations_confirmed", False)
 
     MigrationRecorder(connection).migration_qs.filter(
         app="ion_portal", name="0002_groups_and_cancer_types"
@@ -189,7 +202,13 @@ def test_healthz_is_503_when_the_database_is_unreachable():
     )
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["code"] == 503
-    assert outcome["body"] == {"status": "unhealthy", "database": False, "migrations": False}
+    assert outcome["body"] == {
+        "status": "unhealthy",
+        "database": False,
+        "migrations": False,
+        "cache": True if settings.REDIS_URL else "memory",
+        "down": ["database"],
+    }
 
 
 def test_groups_exist_after_migrating():
@@ -221,3 +240,24 @@ def test_seed_demo_is_idempotent(settings):
     call_command("seed_demo", verbosity=0)
     assert (Unit.objects.count(), Person.objects.count()) == counts
     assert Person.objects.filter(is_demo=True).count() == Person.objects.count()
+
+
+def test_healthz_stays_cheap_migration_files_are_read_once_per_process(
+    client, monkeypatch, django_assert_num_queries
+):
+    from ion_portal import views
+
+    assert client.get("/healthz").status_code == 200
+    # Once every migration was seen applied: one SELECT 1 per call, nothing else.
+    with django_assert_num_queries(1):
+        assert client.get("/healthz").status_code == 200
+
+    # Before that: django_migrations is read too (its existence, its rows), but the migration modules
+    # are not loaded again.
+    def no_reload(*args, **kwargs):
+        raise AssertionError("MigrationLoader built again")
+
+    monkeypatch.setattr(views, "MigrationLoader", no_reload)
+    monkeypatch.setattr(views, "_migrations_confirmed", False)
+    with django_assert_num_queries(3):
+        assert client.get("/healthz").status_code == 200

@@ -1,0 +1,30 @@
+"""allauth hooks: its rate limits key on the same client address as every other limit, and the links
+in its e-mails use the public address (SITE_URL), not the host the request happened to reach."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+
+from ion_portal.ratelimit import client_ip
+
+
+def on_site_url(url: str) -> str:
+    """`url` (absolute or a path) moved onto SITE_URL's scheme and host."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return settings.SITE_URL + path
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        # allauth's own reading raises ImproperlyConfigured (a 500) on a short X-Forwarded-For.
+        return client_ip(request)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return on_site_url(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return on_site_url(super().get_email_confirmation_url(request, emailconfirmation))

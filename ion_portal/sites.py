@@ -1,0 +1,43 @@
+"""The site's public address comes from SITE_URL at run time, never from the sites table.
+
+The `django_site` row is written once, when the database is first migrated; a database migrated before
+SITE_URL was set would otherwise advertise 127.0.0.1:8000 in its feeds and e-mails for ever. Every
+request therefore seats the current Site (what `get_current_site()` answers to feeds, allauth's e-mails
+and anything else asking) from SITE_URL in Django's site cache: no query, and right even while the
+database is down. The sitemap takes scheme and host from SITE_URL directly (`SiteUrlSitemap`).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).netloc
+
+
+def site_scheme() -> str:
+    return urlsplit(settings.SITE_URL).scheme or "https"
+
+
+def seat_current_site(**kwargs) -> None:
+    """request_started receiver: the current Site is SITE_URL's host, named ION Portal."""
+    from django.contrib.sites.models import SITE_CACHE, Site
+
+    site = SITE_CACHE.get(settings.SITE_ID)
+    if site is None or site.domain != site_host():
+        SITE_CACHE[settings.SITE_ID] = Site(
+            id=settings.SITE_ID, domain=site_host(), name="ION Portal"
+        )
+
+
+class SiteUrlSitemap:
+    """Mixed in front of every sitemap: its URLs use SITE_URL's scheme and host."""
+
+    def get_protocol(self, protocol=None):
+        return site_scheme()
+
+    def get_domain(self, site=None):
+        return site_host()
