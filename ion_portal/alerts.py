@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+
+from ion_portal.mail import mail_send
 
 
 class Frequency(models.TextChoices):
@@ -85,13 +86,7 @@ def absolute(path: str) -> str:
 
 def send(*, subject: str, body: str, to: str, headers: dict[str, str] | None = None) -> None:
     """Send one alert e-mail (confirmation or digest; the sending command is the background job)."""
-    EmailMessage(
-        subject=f"[ION Portal] {subject}",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers=headers or None,
-    ).send()
+    mail_send(subject=f"[ION Portal] {subject}", body=body, to=[to], headers=headers)
 
 
 def send_digest(*, subject: str, body: str, to: str, unsubscribe_url: str) -> None:

@@ -40,5 +40,5 @@ def test_a_grade_in_the_query_opens_the_guideline_at_that_row(page, guidelines):
 
 def test_dutch_live_search_finds_a_dutch_phrase(page, guidelines):
     page.goto("/nl/toxicity/")
-    page.locator("input[type=search]").fill("pijn op de borst")
+    page.locator("main input[type=search]").fill("pijn op de borst")
     expect(page.locator("#tox-results").get_by_role("link", name="Myocarditis")).to_be_visible()

@@ -47,6 +47,6 @@ def production_settings(tmp_path_factory):
 def demo_db(django_db_setup, django_db_blocker):
     """The demo data set, loaded once for the module and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", allow_production=True, verbosity=0)
         yield
         transaction.set_rollback(True)

@@ -50,7 +50,7 @@ def _generate(schema: dict, folder: Path):
 
 
 def test_generated_client_lists_pages_filters_fetches_and_downloads(live_server, tmp_path):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", allow_production=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     partner = User.objects.create_user(email="sync@partner.example", password="x" * 20)
     _key, raw_key = ApiKey.generate(name="Generated client", partner=partner)
     schema = httpx.get(f"{live_server.url}/api/v1/schema/?format=json").json()

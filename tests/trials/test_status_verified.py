@@ -117,7 +117,9 @@ def test_api_csv_and_fhir_use_the_same_rule(client, trials):
     assert by_id["NCT00000002"][COLUMNS.index("recruitment")] == "unverified"
     assert by_id["NCT00000002"][COLUMNS.index("status_verified")] == "2008-03-01"
 
-    bundle = client.get("/fhir/ResearchStudy", {"status": "recruiting"}).json()
+    bundle = client.get(
+        "/fhir/ResearchStudy", {"progress-status-state-actual": "recruiting"}
+    ).json()
     assert sorted(e["resource"]["id"] for e in bundle.get("entry", [])) == [
         "NCT00000001",
         "NCT00000005",
