@@ -71,7 +71,7 @@ def _accounts() -> list[Item]:
 
 
 def _trials() -> list[Item]:
-    from trials.models import Trial
+    from trials.models import SyncRun, Trial, TrialSite
 
     today = _today()
     try:
@@ -87,7 +87,37 @@ def _trials() -> list[Item]:
             params={"status__exact": "published", "status_verified__lt": cutoff.isoformat()},
             rows=lambda: Trial.objects.filter(status="published", status_verified__lt=cutoff),
             hint=str(_("Ask the sponsor or refresh the record from ClinicalTrials.gov.")),
-        )
+        ),
+        Item(
+            key="trial_sites_proposed",
+            group=str(_("Clinical trials")),
+            label=str(_("Network sites proposed by an import, to confirm or reject")),
+            model=TrialSite,
+            params={"state__exact": TrialSite.State.PROPOSED},
+            rows=lambda: TrialSite.all_objects.filter(state=TrialSite.State.PROPOSED),
+            hint=str(
+                _(
+                    "A registered location matched a unit's aliases; nothing is public until confirmed."
+                )
+            ),
+        ),
+        Item(
+            key="sync_runs_failed",
+            group=str(_("Clinical trials")),
+            label=str(_("ClinicalTrials.gov sync runs that failed")),
+            model=SyncRun,
+            params={"outcome__exact": SyncRun.Outcome.FAILED},
+            rows=lambda: SyncRun.objects.filter(outcome=SyncRun.Outcome.FAILED),
+        ),
+        Item(
+            key="sync_runs_with_failed_records",
+            group=str(_("Clinical trials")),
+            label=str(_("Sync runs with records that could not be imported")),
+            model=SyncRun,
+            params={"failed__gt": "0"},
+            rows=lambda: SyncRun.objects.filter(failed__gt=0),
+            hint=str(_("Each run's report names the record and the field.")),
+        ),
     ]
 
 

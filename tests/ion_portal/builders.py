@@ -12,10 +12,14 @@ from ion_portal.models import Unit
 _n = itertools.count(1)
 
 
-def unit() -> Unit:
+def unit(name: str = "") -> Unit:
     found, _ = Unit.objects.get_or_create(
-        slug="builders-lab",
-        defaults={"name": "Builders Lab", "kind": Unit.Kind.LAB, "institution": "University"},
+        slug=f"builders-lab{'-' + name if name else ''}",
+        defaults={
+            "name": f"Builders Lab {name}".strip(),
+            "kind": Unit.Kind.LAB,
+            "institution": "University",
+        },
     )
     return found
 

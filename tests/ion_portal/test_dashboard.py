@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "accounts_awaiting_approval": 2,
     "trials_status_not_verified": 1,
+    "trial_sites_proposed": 1,
+    "sync_runs_failed": 1,
+    "sync_runs_with_failed_records": 1,
     "guidelines_review_due": 2,
     "consults_not_acknowledged": 3,
     "collaboration_requests_waiting": 1,
@@ -46,7 +49,16 @@ def attention_data(curator):
     # Trials: verified 3 years ago (counts), 1 year ago (not), a draft verified long ago (a draft).
     builders.trial(status_verified=today - datetime.timedelta(days=3 * 365))
     builders.trial(status_verified=today - datetime.timedelta(days=365))
-    builders.trial(status="draft", status_verified=today - datetime.timedelta(days=5 * 365))
+    draft = builders.trial(status="draft", status_verified=today - datetime.timedelta(days=5 * 365))
+    # Network sites: one proposed by an import (counts); confirmed and rejected ones do not.
+    from trials.models import SyncRun, TrialSite
+
+    for state in ("proposed", "confirmed", "rejected"):
+        TrialSite.all_objects.create(trial=draft, unit=builders.unit(state), state=state)
+    # Sync runs: one failed, one done with a record that failed, one done cleanly.
+    SyncRun.objects.create(outcome="failed")
+    SyncRun.objects.create(outcome="done", failed=1)
+    SyncRun.objects.create(outcome="done")
     # Guidelines: overdue, due in 20 days (both count), due in 90 days (not); all drafts.
     builders.toxicity(next_review_on=today - datetime.timedelta(days=3))
     builders.toxicity(next_review_on=today + datetime.timedelta(days=20))
