@@ -108,6 +108,7 @@ class MiabisExportViewSet(viewsets.ViewSet):
     pagination_class = None
 
     @extend_schema(
+        summary="The published directory as one MIABIS-style JSON document",
         responses={200: OpenApiTypes.OBJECT},
         parameters=[
             OpenApiParameter(

@@ -7,7 +7,6 @@ A new account waits for a curator's approval once its address is verified: then 
 
 from __future__ import annotations
 
-from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -39,17 +38,6 @@ class SignupForm(forms.Form):
         user.last_name = self.cleaned_data["last_name"]
         user.affiliation = self.cleaned_data["affiliation"]
         user.save(update_fields=["first_name", "last_name", "affiliation"])
-
-
-class AccountAdapter(DefaultAccountAdapter):
-    """allauth's adapter: a verified address of an account awaiting approval tells the curators."""
-
-    def confirm_email(self, request, email_address) -> bool:
-        confirmed = super().confirm_email(request, email_address)
-        user = email_address.user
-        if confirmed and account_awaits_approval(user=user):
-            account_approval_request(user=user)
-        return confirmed
 
 
 def account_awaits_approval(*, user: User) -> bool:

@@ -264,7 +264,6 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # Sign-up also asks for name and affiliation; a verified new account tells the curators.
 ACCOUNT_SIGNUP_FORM_CLASS = "ion_portal.accounts.SignupForm"
-ACCOUNT_ADAPTER = "ion_portal.accounts.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

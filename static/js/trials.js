@@ -16,8 +16,6 @@
   // On a phone the filters fold away behind one button, so the first result is on the first screen.
   var toggle = form.querySelector(".trial-filters__toggle");
   if (toggle) {
-    toggle.hidden = false;
-    form.classList.add("trial-filters--collapsible");
     toggle.addEventListener("click", function () {
       var open = form.classList.toggle("trial-filters--open");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");

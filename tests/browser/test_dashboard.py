@@ -11,11 +11,27 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_curator_signs_in_and_follows_a_dashboard_count_to_the_accounts_to_approve(page):
-    make_user("curator@example.org", groups=(CURATORS_GROUP,), is_staff=True)
+    import time
+
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+    )
+
+    curator = make_user("curator@example.org", groups=(CURATORS_GROUP,), is_staff=True)
+    secret = generate_totp_secret()
+    TOTP.activate(curator, secret)  # staff have an authenticator app (ADMIN_REQUIRES_MFA)
     make_user("waiting@example.org", first_name="Wim", affiliation="Urology, University Hospital")
     page.goto("/admin/")
     page.get_by_label("Email").fill("curator@example.org")
     page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    # The second factor: the app's current code.
+    page.locator("input[name=code]").fill(
+        format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    )
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/admin/")
     attention = page.get_by_role("region", name="Needs attention")

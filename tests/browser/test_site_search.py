@@ -37,6 +37,7 @@ def test_header_search_fits_a_phone_and_works_in_dutch(page, findable):
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto("/nl/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Menu").click()  # on a phone the search is in the menu
     search = page.get_by_role("search").first
     search.get_by_label("Zoeken op de site").fill("quokka")
     search.get_by_role("button", name="Zoek", exact=True).click()

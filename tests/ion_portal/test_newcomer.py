@@ -14,16 +14,22 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from ion_portal.models import ApiKey, User
+from tests.conftest import give_second_factor
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Runs inside the fresh database after `make superuser`: sign in through the site's login, open /admin/.
+# Runs inside the fresh database after `make superuser`: sign in through the site's login, open /admin/
+# (staff must first set up an authenticator app, ADMIN_REQUIRES_MFA), set one up, open /admin/ again.
 LOGIN_SCRIPT = """
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
+from ion_portal.models import User
 client = Client(HTTP_HOST="localhost")
 login = client.post("/accounts/login/", {"login": "boss@example.org", "password": "a-Long-passphrase-2026"})
+first = client.get("/admin/")
+TOTP.activate(User.objects.get(email="boss@example.org"), generate_totp_secret())
 admin = client.get("/admin/")
-print("LOGIN", login.status_code, login.get("Location"), "ADMIN", admin.status_code)
+print("LOGIN", login.status_code, login.get("Location"), "FIRST", first.get("Location"), "ADMIN", admin.status_code)
 """
 
 
@@ -53,7 +59,7 @@ def test_readme_superuser_command_on_a_fresh_database_can_sign_in_to_the_admin(t
     assert "Superuser created successfully." in made.stdout
     env["DJANGO_DEBUG"] = "true"  # what the Makefile exports
     shell = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", LOGIN_SCRIPT],
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", LOGIN_SCRIPT],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -61,7 +67,10 @@ def test_readme_superuser_command_on_a_fresh_database_can_sign_in_to_the_admin(t
         timeout=120,
     )
     assert shell.returncode == 0, shell.stderr
-    assert "LOGIN 302 /account/ ADMIN 200" in shell.stdout, shell.stdout + shell.stderr
+    assert (
+        "LOGIN 302 /account/ FIRST /accounts/2fa/totp/activate/?next=%2Fadmin%2F ADMIN 200"
+        in shell.stdout
+    ), shell.stdout + shell.stderr
 
 
 @pytest.mark.django_db
@@ -121,6 +130,9 @@ def test_demo_accounts_print_working_passwords_for_each_role(settings, client, c
         },
     )
     assert response.status_code == 302
+    # Staff set up an authenticator app before the admin (ADMIN_REQUIRES_MFA), demo curators too.
+    assert client.get("/admin/")["Location"].startswith("/accounts/2fa/totp/activate/")
+    give_second_factor(curator)
     assert client.get("/admin/").status_code == 200
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, User
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, give_second_factor, make_user
 
 SIGN_UP = {
     "email": "researcher@example.org",
@@ -53,7 +53,9 @@ def test_sign_up_page_asks_for_name_and_affiliation(client):
 
 @pytest.mark.django_db
 def test_sign_up_curator_email_approval_user_email(client):
-    curator = make_user("curator@example.org", groups=(CURATORS_GROUP,), is_staff=True)
+    curator = give_second_factor(
+        make_user("curator@example.org", groups=(CURATORS_GROUP,), is_staff=True)
+    )
     make_user("member@example.org", groups=(MEMBERS_GROUP,))  # not a curator: never told
 
     user = _sign_up_and_verify(client)
@@ -101,7 +103,7 @@ def test_staff_confirming_an_address_do_not_alert_the_curators(client):
     make_user("curator@example.org", groups=(CURATORS_GROUP,), is_staff=True)
     from allauth.account.models import EmailAddress
 
-    from ion_portal.accounts import AccountAdapter
+    from ion_portal.adapters import AccountAdapter
 
     staff = make_user("staff@example.org", verified=False, is_staff=True)
     request = Client().get("/").wsgi_request
