@@ -25,7 +25,9 @@ def unit(name: str = "") -> Unit:
 
 
 def trial(**fields):
+    """A trial written directly, indexed for search as an import would (PostgreSQL searches the vector)."""
     from trials.models import Trial
+    from trials.search_index import trial_reindex
 
     number = next(_n)
     values = {
@@ -35,7 +37,9 @@ def trial(**fields):
         "status": "published",
     }
     values.update(fields)
-    return Trial.objects.create(**values)
+    created = Trial.objects.create(**values)
+    trial_reindex(created)
+    return created
 
 
 def toxicity(**fields):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone, translation
 
 from ion_portal.models import Person
@@ -106,6 +107,7 @@ def test_empty_or_unmatched_query(client, searchable):
 def test_each_section_costs_one_query(searchable, django_assert_num_queries):
     # One query per section, however many rows match: the results are links and summaries only. The
     # guidelines cost one more: their ranked search reads the published guidelines to score them, then
-    # returns the hits as a QuerySet in rank order.
-    with django_assert_num_queries(len(SECTIONS) + 1):
+    # returns the hits as a QuerySet in rank order. On PostgreSQL the trial search also looks up drug
+    # names that resemble the words (trigram, in the small Drug table), as on the trials page.
+    with django_assert_num_queries(len(SECTIONS) + 1 + (connection.vendor == "postgresql")):
         site_search(WORD)
