@@ -132,7 +132,7 @@ def test_no_module_level_import_cycles():
 
 def test_section_pages_extend_their_section_base_template():
     offenders = []
-    for section in ("collaborations", "education"):
+    for section in ("collaborations", "education", "trials", "toxicity"):
         for path in sorted((ROOT / "templates" / section).glob("*.html")):
             if path.name == "base.html":
                 continue
