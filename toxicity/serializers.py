@@ -120,7 +120,10 @@ class ToxicitySerializer(serializers.ModelSerializer):
     )
     # The reviewer's name only: contact details of people never leave the site's member pages.
     reviewer = serializers.CharField(source="reviewer.display_name", read_only=True, default="")
-    url = serializers.SerializerMethodField()
+    url = serializers.HyperlinkedIdentityField(
+        view_name="toxicity-detail", lookup_field="slug", help_text="This guideline in the API."
+    )
+    page = serializers.SerializerMethodField(help_text="The guideline's page on the portal.")
     sources = GuidelineSourceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -129,6 +132,7 @@ class ToxicitySerializer(serializers.ModelSerializer):
             "slug",
             "name",
             "url",
+            "page",
             "organ_system",
             "summary",
             "aliases",
@@ -165,7 +169,7 @@ class ToxicitySerializer(serializers.ModelSerializer):
         """Demonstration content awaits the task force's review, whatever else it says."""
         return obj.is_demo
 
-    def get_url(self, obj) -> str:
+    def get_page(self, obj) -> str:
         request = self.context.get("request")
         url = obj.get_absolute_url()
         return request.build_absolute_uri(url) if request else url

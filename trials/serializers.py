@@ -135,7 +135,10 @@ class TrialSerializer(serializers.ModelSerializer):
     eligibility = serializers.SerializerMethodField()
     interventions = InterventionSerializer(many=True, read_only=True)
     sites = SiteSerializer(many=True, read_only=True)
-    url = serializers.SerializerMethodField(help_text="The trial's page on the portal.")
+    url = serializers.HyperlinkedIdentityField(
+        view_name="trial-detail", lookup_field="nct_id", help_text="This trial in the API."
+    )
+    page = serializers.SerializerMethodField(help_text="The trial's page on the portal.")
     ctgov_url = serializers.URLField(read_only=True)
 
     class Meta:
@@ -176,6 +179,7 @@ class TrialSerializer(serializers.ModelSerializer):
             "interventions",
             "sites",
             "url",
+            "page",
             "ctgov_url",
             "updated_at",
         ]
@@ -185,7 +189,8 @@ class TrialSerializer(serializers.ModelSerializer):
     def get_eligibility(self, obj) -> dict:
         return EligibilitySerializer(obj).data
 
-    def get_url(self, obj) -> str | None:
+    def get_page(self, obj) -> str | None:
+        """The trial's web page on the portal (`url` is this trial in the API, as in every app)."""
         request = self.context.get("request")
         try:
             path = obj.get_absolute_url()

@@ -21,7 +21,8 @@ def test_toxicity_list_has_grades_and_recommendations(
     assert [grade["grade"] for grade in colitis["grading_scheme"]["grades"]] == [1, 2, 3, 4]
     assert {rec["grade"] for rec in colitis["recommendations"]} == {1, 2, 3, 4}
     assert colitis["recommendations"][0]["source"] == "local"
-    assert colitis["url"].endswith("/toxicity/colitis/")
+    assert colitis["page"].endswith("/toxicity/colitis/")
+    assert colitis["url"].endswith("/api/v1/toxicities/colitis/")
 
 
 def test_organ_systems_list(guidelines, client, django_assert_num_queries):
