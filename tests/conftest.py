@@ -11,6 +11,29 @@ from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, PARTNERS_GROUP, Use
 PASSWORD = "correct-horse-battery-staple-42"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _redis_database_per_worker():
+    """pytest-xdist workers share one Redis; each clears the cache around every test (FLUSHDB), which
+    would wipe the other worker's rate-limit counters mid-test. Each worker gets a database of its own."""
+    import os
+    import re
+
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    caches = django_settings.CACHES
+    location = caches["default"].get("LOCATION", "")
+    match = re.fullmatch(r"(rediss?://[^/]+)/?(\d*)", location) if worker else None
+    if match is None:
+        yield
+        return
+    number = int(match.group(2) or 0) + 1 + int(worker.removeprefix("gw") or 0)
+    default = {**caches["default"], "LOCATION": f"{match.group(1)}/{number % 16}"}
+    with override_settings(CACHES={**caches, "default": default}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     # MD5 keeps account tests fast; the cache holds rate-limit counters that must not leak between tests.
