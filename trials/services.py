@@ -31,6 +31,7 @@ from .ctgov.normalise import normalise_study, parse_age_days, parse_partial_date
 from .ctgov.parse import ParsedRecord, iter_files, parse_payload, read_path
 from .ctgov.report import ImportReport, RecordResult
 from .ctgov.schema import validate_study
+from .history import track_changes
 from .models import (
     NCT_ID_RE,
     ArmGroup,
@@ -386,8 +387,24 @@ def trials_recognise(*, queryset=None) -> ImportReport:
 
 
 # --- Entry points --------------------------------------------------------------------------------------
-def import_records(records: Iterable[ParsedRecord], *, publish: bool = False) -> ImportReport:
-    """Import parsed records one by one; a bad record is reported and does not stop the others."""
+def _study_nct_id(study: dict) -> str:
+    return ((study.get("protocolSection") or {}).get("identificationModule") or {}).get("nctId", "")
+
+
+def _import_study(*, study, history: bool, **kwargs) -> RecordResult:
+    """trial_import(), recording the trial's upstream changes (TrialChange) when `history` is set;
+    callers that track a whole batch themselves (sync_ctgov) pass history=False."""
+    if not history:
+        return trial_import(study=study, **kwargs)
+    with track_changes([_study_nct_id(study)]):
+        return trial_import(study=study, **kwargs)
+
+
+def import_records(
+    records: Iterable[ParsedRecord], *, publish: bool = False, history: bool = False
+) -> ImportReport:
+    """Import parsed records one by one; a bad record is reported and does not stop the others.
+    With `history`, each changed trial's upstream changes are recorded (see trials.history)."""
     report = ImportReport()
     recogniser = Recogniser()
     for record in records:
@@ -395,8 +412,9 @@ def import_records(records: Iterable[ParsedRecord], *, publish: bool = False) ->
             report.add(RecordResult(record.label, "failed", "", record.error))
             continue
         report.add(
-            trial_import(
+            _import_study(
                 study=record.study,
+                history=history,
                 raw=record.raw,
                 source=record.source,
                 publish=publish,
@@ -415,12 +433,12 @@ def import_paths(*, paths: Iterable[str | Path], publish: bool = False) -> Impor
         for path in iter_files(paths):
             yield from read_path(path)
 
-    return import_records(records(), publish=publish)
+    return import_records(records(), publish=publish, history=True)
 
 
 def import_upload(*, name: str, content: bytes, publish: bool = False) -> ImportReport:
     """Import the records of an uploaded file (admin)."""
-    return import_records(parse_payload(content, label=name), publish=publish)
+    return import_records(parse_payload(content, label=name), publish=publish, history=True)
 
 
 def import_nct_ids(
@@ -457,8 +475,9 @@ def import_nct_ids(
                 )
                 continue
             report.add(
-                trial_import(
+                _import_study(
                     study=record.study,
+                    history=True,
                     raw=record.raw,
                     source=Trial.Source.API,
                     publish=publish,

@@ -39,11 +39,8 @@ def send_referral(*, site_id: int, referrer_id: int, patient_age: int | None, me
 @task
 def refresh_trials(*, nct_ids: list[str]) -> str:
     """Re-fetch trials from the ClinicalTrials.gov API v2 (admin action); returns the report summary."""
-    from .history import track_changes
-
     known = list(Trial.objects.filter(nct_id__in=nct_ids).values_list("nct_id", flat=True))
-    with track_changes(known):  # a refresh from the admin writes the change history too
-        report = import_nct_ids(nct_ids=known)
+    report = import_nct_ids(nct_ids=known)  # writes the change history too
     return report.summary() + "\n" + "\n".join(str(r) for r in report.results)
 
 

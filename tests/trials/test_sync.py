@@ -16,7 +16,7 @@ from django.urls import reverse
 from werkzeug import Response
 
 from trials.models import SyncRun, Trial, TrialChange
-from trials.services import import_paths
+from trials.services import import_paths, import_upload
 from trials.sync import ctgov_sync
 
 from .conftest import CTGOV_DIR
@@ -202,3 +202,25 @@ def test_the_admin_refresh_action_records_the_change_history(db, ctgov, imported
     change = trial.changes.get(field="overall_status")
     assert (change.old_value, change.new_value) == ("NOT_YET_RECRUITING", "RECRUITING")
     assert change.changed_on == date(2026, 3, 3)
+
+
+def test_a_file_import_and_an_admin_upload_record_the_change_history_too(db, imported, tmp_path):
+    # Not only the sync: a newer snapshot imported from a file (import_ctgov PATH) or uploaded in the
+    # admin writes the trial's history, once per changed field.
+    second = version(imported, status="RECRUITING", updated="2026-03-03", enrollment=120)
+    path = tmp_path / "second.json"
+    path.write_text(json.dumps(second))
+    assert import_paths(paths=[path]).count("updated") == 1
+    changes = TrialChange.objects.filter(trial__nct_id=MOVING)
+    assert sorted(changes.values_list("field", flat=True)) == ["enrollment", "overall_status"]
+    status = changes.get(field="overall_status")
+    assert (status.old_value, status.new_value) == ("NOT_YET_RECRUITING", "RECRUITING")
+    assert status.sync_run is None
+
+    third = version(second, status="ACTIVE_NOT_RECRUITING", updated="2026-06-01")
+    report = import_upload(name="third.json", content=json.dumps(third).encode())
+    assert report.count("updated") == 1
+    assert changes.filter(field="overall_status").count() == 2
+    # The same snapshot again changes nothing and records nothing.
+    import_upload(name="third.json", content=json.dumps(third).encode())
+    assert changes.count() == 3
