@@ -117,9 +117,7 @@ class MiabisExportViewSet(viewsets.ViewSet):
         ],
     )
     def list(self, request):
-        document = miabis.directory_export(
-            page_url=lambda obj: request.build_absolute_uri(obj.get_absolute_url())
-        )
+        document = miabis.directory_export()
         response = Response(document)
         if request.query_params.get("download"):
             response["Content-Disposition"] = 'attachment; filename="ion-directory-miabis.json"'

@@ -5,7 +5,9 @@ where they exist (the BBMRI-ERIC Directory's spelling: `type`, `materials`, `sex
 
 Public by design: published rows only, donor numbers as the order-of-magnitude band, never an exact
 count, a contact person, an e-mail address or a telephone number. `collaborations/miabis_schema.json`
-is the JSON Schema the export follows (written from the MIABIS attribute lists)."""
+is the JSON Schema the export follows (written from the MIABIS attribute lists). Each record's web address
+is on the public address (SITE_URL), like the feeds, sitemap and e-mails: the same document whichever host
+a request happened to reach."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from collaborations.compatibility import platform_sample_types
 from collaborations.models import Platform, QualityLabel, SampleCollection, SampleType
+from ion_portal.sites import site_url
 
 SCHEMA_PATH = Path(__file__).with_name("miabis_schema.json")
 FORMAT = "ion-portal-miabis/1"
@@ -113,9 +116,13 @@ def service_record(platform, *, page: str, handled: list) -> dict:
     }
 
 
-def directory_export(*, page_url) -> dict:
-    """The whole published directory as one MIABIS-style document (a fixed number of queries).
-    `page_url(obj)` makes each record's absolute web address."""
+def _page_url(obj) -> str:
+    return site_url(obj.get_absolute_url())
+
+
+def directory_export() -> dict:
+    """The whole published directory as one MIABIS-style document (a fixed number of queries), each
+    record's web address on SITE_URL."""
     collections = (
         SampleCollection.objects.published()
         .select_related("unit")
@@ -140,11 +147,11 @@ def directory_export(*, page_url) -> dict:
     return {
         "format": FORMAT,
         "generated_at": timezone.now().isoformat(),
-        "collections": [collection_record(c, page=page_url(c)) for c in collections],
+        "collections": [collection_record(c, page=_page_url(c)) for c in collections],
         "services": [
             service_record(
                 p,
-                page=page_url(p),
+                page=_page_url(p),
                 handled=[
                     sample_types[pk]
                     for pk in sorted(handled.get(p.pk, ()), key=lambda pk: sample_types[pk].order)

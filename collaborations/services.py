@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaborations.models import Platform, SampleCollection, SavedSearch, parse_nct_ids
+from collaborations.request_mail import mail_template as _mail
 from collaborations.workflow import TransitionError
-from collaborations.workflow import absolute_url as _absolute
-from collaborations.workflow import mail_template as _mail
 from ion_portal import alerts
 from ion_portal.models import is_member
+from ion_portal.sites import site_url
 from trials.models import Trial
 
 
@@ -125,7 +125,7 @@ def alerts_send(*, frequency: str, now=None) -> int:
         search.save(update_fields=["last_sent_at"])
         if not new or not is_member(search.user):
             continue
-        unsubscribe = _absolute(
+        unsubscribe = site_url(
             reverse("collaborations:alert_unsubscribe", args=[unsubscribe_token(search)])
         )
         _mail(
@@ -134,7 +134,7 @@ def alerts_send(*, frequency: str, now=None) -> int:
             subject=_("New in the collaborations directory: %(name)s") % {"name": search.name},
             headers=alerts.unsubscribe_headers(unsubscribe, one_click=False),
             search=search,
-            items=[(obj, _absolute(obj.get_absolute_url())) for obj in new],
+            items=[(obj, site_url(obj.get_absolute_url())) for obj in new],
             unsubscribe_url=unsubscribe,
         )
         sent += 1

@@ -1,26 +1,29 @@
 """The collaboration request workflow: who may do what in which state, the transitions with their history
-(RequestEvent) and e-mails, providers' answers per item, and reminders of idle requests."""
+(RequestEvent) and e-mails, providers' answers per item, and reminders of idle requests. Who receives the
+e-mails is in collaborations.request_mail, the timeline the request page shows in collaborations.timeline."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from collaborations.models import (
     CollaborationRequest,
     RequestEvent,
     RequestItem,
 )
-from ion_portal.mail import mail_enqueue
-from ion_portal.models import CURATORS_GROUP, User, is_curator, is_member
+from collaborations.request_mail import (
+    curator_addresses,
+    mail_template,
+    provider_addresses,
+    site_url,
+)
+from ion_portal.models import is_curator, is_member
 
 State = CollaborationRequest.State
 Answer = RequestItem.Answer
@@ -111,31 +114,6 @@ def _record(request, *, actor, action, from_state="", to_state="", comment="", i
     request.save(update_fields=["state", "last_activity_at", "reminded_at"])
 
 
-def absolute_url(path: str) -> str:
-    """An absolute URL of a portal path, for e-mails (no request to build it from)."""
-    return settings.SITE_URL + path
-
-
-def curator_emails() -> list[str]:
-    return sorted(
-        User.objects.filter(groups__name=CURATORS_GROUP, is_active=True)
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
-def mail_template(template: str, *, to: list[str], subject: str, headers=None, **context) -> None:
-    if not any(to):
-        return
-    body = render_to_string(f"collaborations/email/{template}.txt", context)
-    mail_enqueue(subject=f"[ION Portal] {subject}", body=body, to=to, headers=headers)
-
-
-def provider_addresses(item: RequestItem) -> list[str]:
-    """Where a provider's e-mail goes: the resource's contact, else the curators (nothing lost)."""
-    return [item.provider_email] if item.provider_email else curator_emails()
-
-
 def request_create(
     *,
     requester,
@@ -177,10 +155,10 @@ def request_create(
             + [RequestItem(request=request, collection=c) for c in collections]
         )
         _record(request, actor=requester, action="submitted", to_state=State.SUBMITTED)
-    url = absolute_url(request.get_absolute_url())
+    url = site_url(request.get_absolute_url())
     mail_template(
         "request_new_curators",
-        to=curator_emails(),
+        to=curator_addresses(),
         subject=_("New collaboration request to screen: %(title)s") % {"title": title},
         request=request,
         url=url,
@@ -218,7 +196,7 @@ def _transition(*, request, by, action: str, comment: str = "") -> Collaboration
 def request_forward(*, request, by, comment: str = "") -> CollaborationRequest:
     """Curator forwards a screened request: each provider gets a relayed e-mail."""
     request = _transition(request=request, by=by, action="forward", comment=comment)
-    url = absolute_url(request.get_absolute_url())
+    url = site_url(request.get_absolute_url())
     for item in request.items.select_related("platform__contact", "collection__contact"):
         mail_template(
             "request_to_provider",
@@ -249,7 +227,7 @@ def request_return(*, request, by, comment: str) -> CollaborationRequest:
         subject=_("Your collaboration request needs changes"),
         request=request,
         comment=comment,
-        url=absolute_url(request.get_absolute_url()),
+        url=site_url(request.get_absolute_url()),
     )
     return request
 
@@ -263,7 +241,7 @@ def request_decline(*, request, by, comment: str) -> CollaborationRequest:
         subject=_("Your collaboration request was declined"),
         request=request,
         comment=comment,
-        url=absolute_url(request.get_absolute_url()),
+        url=site_url(request.get_absolute_url()),
     )
     return request
 
@@ -273,10 +251,10 @@ def request_resubmit(*, request, by, comment: str = "") -> CollaborationRequest:
     request = _transition(request=request, by=by, action="resubmit", comment=comment)
     mail_template(
         "request_new_curators",
-        to=curator_emails(),
+        to=curator_addresses(),
         subject=_("Collaboration request resubmitted: %(title)s") % {"title": request.title},
         request=request,
-        url=absolute_url(request.get_absolute_url()),
+        url=site_url(request.get_absolute_url()),
     )
     return request
 
@@ -285,7 +263,7 @@ def request_close(*, request, by, comment: str = "") -> CollaborationRequest:
     """Requester withdraws or curator closes an open request."""
     was_forwarded = request.state == State.FORWARDED
     request = _transition(request=request, by=by, action="close", comment=comment)
-    recipients = [request.requester.email, *curator_emails()]
+    recipients = [request.requester.email, *curator_addresses()]
     if was_forwarded:
         for item in request.items.select_related("platform__contact", "collection__contact"):
             if item.answer not in RequestItem.FINAL_ANSWERS:
@@ -296,7 +274,7 @@ def request_close(*, request, by, comment: str = "") -> CollaborationRequest:
         subject=_("Collaboration request closed: %(title)s") % {"title": request.title},
         request=request,
         comment=comment,
-        url=absolute_url(request.get_absolute_url()),
+        url=site_url(request.get_absolute_url()),
     )
     return request
 
@@ -382,7 +360,7 @@ def item_answer(*, item: RequestItem, by, answer: str, comment: str = "") -> Req
         # The relay ends here: the provider answered, so the requester may now write directly.
         provider_email=item.provider_email,
         provider_name=item.resource.contact.display_name if item.resource.contact else "",
-        url=absolute_url(request.get_absolute_url()),
+        url=site_url(request.get_absolute_url()),
     )
     return item
 
@@ -399,11 +377,11 @@ def request_send_reminders(*, idle_days: int, now=None) -> int:
         .prefetch_related("items__platform__contact", "items__collection__contact")
     )
     for request in requests:
-        url = absolute_url(request.get_absolute_url())
+        url = site_url(request.get_absolute_url())
         days = (now - request.last_activity_at).days
         targets: list[tuple[list[str], str]] = []
         if request.state == State.SUBMITTED:
-            targets.append((curator_emails(), _("awaits screening by the network office")))
+            targets.append((curator_addresses(), _("awaits screening by the network office")))
         elif request.state == State.RETURNED:
             targets.append(([request.requester.email], _("awaits your changes")))
         else:
@@ -443,66 +421,3 @@ def request_send_reminders(*, idle_days: int, now=None) -> int:
             created_at=now,
         )
     return sent
-
-
-# --- Timeline ------------------------------------------------------------------------------------------
-
-ROLE_LABELS = {
-    "requester": gettext_lazy("Requester"),
-    "curator": gettext_lazy("Network office"),
-    "provider": gettext_lazy("Provider"),
-    "portal": gettext_lazy("Portal"),
-}
-STEP_MESSAGES = {
-    "submitted": gettext_lazy("Request sent to the network office for screening."),
-    "forward": gettext_lazy("Screened and forwarded to the providers."),
-    "return": gettext_lazy("Returned to the requester for changes."),
-    "decline": gettext_lazy("Declined by the network office."),
-    "resubmit": gettext_lazy("Updated and sent back for screening."),
-    "close": gettext_lazy("Request closed."),
-    "answer_accepted": gettext_lazy("%(resource)s: accepted."),
-    "answer_declined": gettext_lazy("%(resource)s: declined."),
-    "answer_needs_info": gettext_lazy("%(resource)s: more information needed."),
-    "closed_answered": gettext_lazy("Every provider has answered; the request is closed."),
-    "reminded": gettext_lazy("Reminder sent about the waiting step."),
-}
-
-
-def _event_role(event, request) -> str:
-    if event.action.startswith("answer_"):
-        return "provider"
-    if event.actor_id is None or event.action in ("closed_answered", "reminded"):
-        return "portal"
-    if event.actor_id == request.requester_id and event.action in (
-        "submitted",
-        "resubmit",
-        "close",
-    ):
-        return "requester"
-    return "curator"
-
-
-def request_timeline(*, request: CollaborationRequest, items=None) -> list[dict]:
-    """Every step of a request, oldest first: date, the actor's role, a message and the comment.
-    `items`: the requested resources the viewer may see (a provider sees the request-level steps and
-    the steps about their own resources only); None for all."""
-    visible = None if items is None else {item.pk for item in items}
-    steps = []
-    for event in request.events.select_related("item__platform", "item__collection"):
-        if visible is not None and event.item_id is not None and event.item_id not in visible:
-            continue
-        role = _event_role(event, request)
-        template = STEP_MESSAGES.get(event.action)
-        resource = event.item.resource.name if event.item_id else ""
-        message = (str(template) % {"resource": resource}) if template else event.action
-        steps.append(
-            {
-                "at": event.created_at,
-                "role": role,
-                "role_label": ROLE_LABELS[role],
-                "message": message,
-                "comment": event.comment,
-                "state": event.to_state,
-            }
-        )
-    return steps

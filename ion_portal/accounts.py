@@ -10,12 +10,11 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ion_portal.mail import mail_enqueue
+from ion_portal.mail import mail_enqueue_template
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, User
 
 
@@ -55,8 +54,7 @@ def curator_addresses() -> list[str]:
 
 
 def _enqueue(template: str, *, to: list[str], subject: str, **context) -> None:
-    body = render_to_string(f"ion_portal/email/{template}.txt", context)
-    mail_enqueue(subject=f"[ION Portal] {subject}", body=body, to=to)
+    mail_enqueue_template(f"ion_portal/email/{template}.txt", to=to, subject=subject, **context)
 
 
 def account_approval_request(*, user: User) -> None:

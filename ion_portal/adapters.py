@@ -4,20 +4,11 @@ address of an account awaiting approval tells the curators (ion_portal.accounts)
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
 
 from ion_portal.accounts import account_approval_request, account_awaits_approval
 from ion_portal.ratelimit import client_ip
-
-
-def on_site_url(url: str) -> str:
-    """`url` (absolute or a path) moved onto SITE_URL's scheme and host."""
-    parts = urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    return settings.SITE_URL + path
+from ion_portal.sites import site_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -33,7 +24,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return client_ip(request)
 
     def get_reset_password_from_key_url(self, key: str) -> str:
-        return on_site_url(super().get_reset_password_from_key_url(key))
+        return site_url(super().get_reset_password_from_key_url(key))
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
-        return on_site_url(super().get_email_confirmation_url(request, emailconfirmation))
+        return site_url(super().get_email_confirmation_url(request, emailconfirmation))

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from ion_portal.mail import mail_send
+from ion_portal.mail import SUBJECT_PREFIX, mail_send
 
 
 class Frequency(models.TextChoices):
@@ -80,13 +79,9 @@ def unsubscribe_headers(url: str, *, one_click: bool = True) -> dict[str, str]:
     return headers
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def send(*, subject: str, body: str, to: str, headers: dict[str, str] | None = None) -> None:
     """Send one alert e-mail (confirmation or digest; the sending command is the background job)."""
-    mail_send(subject=f"[ION Portal] {subject}", body=body, to=[to], headers=headers)
+    mail_send(subject=SUBJECT_PREFIX + subject, body=body, to=[to], headers=headers)
 
 
 def send_digest(*, subject: str, body: str, to: str, unsubscribe_url: str) -> None:

@@ -8,6 +8,9 @@
   Enqueue inside the caller's transaction: with the database queue the task row commits or rolls back
   with the write that caused it.
 
+- `mail_enqueue_template()` renders a plain-text template (the app's `email/<name>.txt`) and queues it with
+  the portal's subject prefix: what the apps' notification e-mails use.
+
 Tests read Django's outbox (`mailoutbox`); the immediate task backend of development sends at once.
 """
 
@@ -16,6 +19,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
+from django.template.loader import render_to_string
+
+SUBJECT_PREFIX = "[ION Portal] "
 
 
 def _recipients(addresses) -> list[str]:
@@ -78,3 +84,19 @@ def mail_enqueue(
         headers=dict(headers or {}),
     )
     return True
+
+
+def mail_enqueue_template(
+    template: str,
+    *,
+    to: list[str],
+    subject: str,
+    headers: dict[str, str] | None = None,
+    **context,
+) -> bool:
+    """Render `template` (a .txt template path) with `context` and queue it to `to`, the subject
+    prefixed with the portal's name; False when there is nobody to send to (nothing is rendered)."""
+    if not _recipients(to):
+        return False
+    body = render_to_string(template, context)
+    return mail_enqueue(subject=SUBJECT_PREFIX + subject, body=body, to=to, headers=headers)

@@ -4,7 +4,8 @@ The `django_site` row is written once, when the database is first migrated; a da
 SITE_URL was set would otherwise advertise 127.0.0.1:8000 in its feeds and e-mails for ever. Every
 request therefore seats the current Site (what `get_current_site()` answers to feeds, allauth's e-mails
 and anything else asking) from SITE_URL in Django's site cache: no query, and right even while the
-database is down. The sitemap takes scheme and host from SITE_URL directly (`SiteUrlSitemap`).
+database is down. The sitemap takes scheme and host from SITE_URL directly (`SiteUrlSitemap`); e-mails,
+alerts and exports build absolute links with `site_url()`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+
+
+def site_url(url: str) -> str:
+    """`url` (a portal path, or an absolute URL on whatever host) on SITE_URL's scheme and host: the
+    address for e-mails, exports and anything read away from the request that made it."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return settings.SITE_URL + path
 
 
 def site_host() -> str:

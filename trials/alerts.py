@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ion_portal import alerts
+from ion_portal.sites import site_url
 
 from .filters import TrialFilter, with_default_status
 from .models import Trial, TrialAlert, TrialChange
@@ -75,7 +76,7 @@ def alert_subscribe(*, email: str, query: dict, frequency: str, language: str) -
     alert = TrialAlert.objects.create(
         email=email.strip(), query=query, frequency=frequency, language=language[:10]
     )
-    confirm = alerts.absolute(
+    confirm = site_url(
         reverse("trials:alert_confirm", args=[alerts.make_token(alert.pk, salt=CONFIRM_SALT)])
     )
     with translation.override(alert.language):
@@ -104,7 +105,7 @@ def alert_confirm(*, token: str) -> TrialAlert | None:
 
 def unsubscribe_url(alert: TrialAlert) -> str:
     token = alerts.make_token(alert.pk, salt=UNSUBSCRIBE_SALT)
-    return alerts.absolute(reverse("trials:alert_unsubscribe", args=[token]))
+    return site_url(reverse("trials:alert_unsubscribe", args=[token]))
 
 
 def alert_for_token(token: str) -> TrialAlert | None:
@@ -175,9 +176,9 @@ def trial_alerts_send(*, frequency: str, now=None) -> int:
                 {
                     "alert": alert,
                     "description": describe(alert.query),
-                    "new": [(t, alerts.absolute(t.get_absolute_url())) for t in new],
-                    "changes": [(c, alerts.absolute(c.trial.get_absolute_url())) for c in changes],
-                    "search_url": alerts.absolute(reverse("trials:list"))
+                    "new": [(t, site_url(t.get_absolute_url())) for t in new],
+                    "changes": [(c, site_url(c.trial.get_absolute_url())) for c in changes],
+                    "search_url": site_url(reverse("trials:list"))
                     + "?"
                     + alerts.query_data(alert.query).urlencode(),
                     "unsubscribe_url": unsubscribe,

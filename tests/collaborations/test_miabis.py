@@ -126,3 +126,16 @@ def test_sample_counts_exact_to_members_banded_to_the_public_and_quality_labels(
     (record,) = [c for c in export.json()["collections"] if c["id"] == "ion:collection:iso"]
     assert record["ion_sample_counts"] == [{"material": "pbmc", "band": "1,000 to 10,000 samples"}]
     assert record["quality"] == ["ISO 20387 accredited biobank", "SPREC codes recorded"]
+
+
+def test_record_links_use_the_public_address_not_the_request_host(client, directory, settings):
+    """Like the feeds, sitemap and e-mails: SITE_URL, whichever host the request reached."""
+    settings.SITE_URL = "https://ion.example.org"
+    settings.ALLOWED_HOSTS = ["internal-proxy.local"]
+    for url in ("/api/v1/miabis/", reverse("collaborations:miabis_download")):
+        document = json.loads(client.get(url, HTTP_HOST="internal-proxy.local").content)
+        (collection,) = document["collections"]
+        (service,) = document["services"]
+        assert collection["url"] == "https://ion.example.org/collaborations/collections/mel-blood/"
+        assert service["url"] == "https://ion.example.org/collaborations/platforms/flow/"
+        assert "internal-proxy" not in json.dumps(document)
