@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from collaborations.uploads import ProtocolStorage, validate_protocol
 from ion_portal.immunotherapy import ImmunotherapyClass, class_label
-from ion_portal.models import CancerType, Person, Publishable, PublishableQuerySet, Unit
+from ion_portal.models import (
+    CancerType,
+    Person,
+    Publishable,
+    PublishableQuerySet,
+    Unit,
+    is_curator,
+)
 
 NCT_ID = re.compile(r"NCT\d{8}")
 
@@ -499,8 +506,6 @@ class SampleCount(models.Model):
 class RequestQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Requests `user` may see: curators all; requesters theirs; providers forwarded ones to their units."""
-        from ion_portal.models import is_curator
-
         if not user.is_authenticated:
             return self.none()
         if is_curator(user):

@@ -3,9 +3,11 @@ workflow is in collaborations.workflow, the matching glue in collaborations.matc
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collaborations.filters import CollectionFilter, PlatformFilter
 from collaborations.models import Platform, SampleCollection, SavedSearch, parse_nct_ids
 from collaborations.request_mail import mail_template as _mail
 from collaborations.workflow import TransitionError
@@ -37,7 +39,6 @@ PERIOD_SLACK = alerts.PERIOD_SLACK
 
 
 def _filterset(*, kind: str, query: dict):
-    from collaborations.filters import CollectionFilter, PlatformFilter
 
     data = alerts.query_data(query)
     if kind == SavedSearch.Kind.PLATFORMS:
@@ -104,7 +105,6 @@ def alert_unsubscribe(*, token: str) -> SavedSearch | None:
 
 def alerts_send(*, frequency: str, now=None) -> int:
     """Send due digests of newly published matches for saved searches of `frequency`."""
-    from django.urls import reverse
 
     now = now or timezone.now()
     sent = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from ion_portal.api_base import PageField, resource_url_field
@@ -69,13 +70,12 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
     def get_uid(self, obj) -> str:
+        # Start-up cost: the calendar module loads the icalendar library.
         from .calendar import event_uid
 
         return event_uid(obj)
 
     def get_ics_url(self, obj) -> str:
-        from django.urls import reverse
-
         return self.context["request"].build_absolute_uri(
             reverse("education:event_ics", args=[obj.slug])
         )

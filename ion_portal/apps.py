@@ -12,6 +12,7 @@ class IonPortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
+        # In ready(): these modules use models, which may be imported only once the app registry is loaded.
         from ion_portal.middleware import mark_session_start
         from ion_portal.permissions import grant_curator_permissions
         from ion_portal.sites import seat_current_site

@@ -71,6 +71,7 @@ def _accounts() -> list[Item]:
 
 
 def _trials() -> list[Item]:
+    # Wiring: a section's models load when its block is built, not when the core does (start-up cost, and the core loads without the domain apps).
     from trials.models import SyncRun, Trial, TrialSite
 
     today = _today()
@@ -122,6 +123,7 @@ def _trials() -> list[Item]:
 
 
 def _toxicity() -> list[Item]:
+    # Wiring: a section's models load when its block is built, not when the core does (start-up cost, and the core loads without the domain apps).
     from toxicity.models import ConsultRequest, Toxicity
 
     due = _today() + datetime.timedelta(days=REVIEW_DUE_WITHIN_DAYS)
@@ -152,6 +154,7 @@ def _toxicity() -> list[Item]:
 
 
 def _collaborations() -> list[Item]:
+    # Wiring: a section's models load when its block is built, not when the core does (start-up cost, and the core loads without the domain apps).
     from collaborations.models import CollaborationRequest
 
     submitted = CollaborationRequest.State.SUBMITTED
@@ -168,6 +171,7 @@ def _collaborations() -> list[Item]:
 
 
 def _events() -> list[Item]:
+    # Wiring: a section's models load when its block is built, not when the core does (start-up cost, and the core loads without the domain apps).
     from education.models import Event
 
     # From the start of today (local time): the same moment for the count and the admin's parameter.
@@ -194,6 +198,7 @@ def _events() -> list[Item]:
 
 
 def _drafts() -> list[Item]:
+    # Wiring: a section's models load when its block is built, not when the core does (start-up cost, and the core loads without the domain apps).
     from collaborations.models import Platform, SampleCollection
     from education.models import Event, NewsItem, Resource
     from toxicity.models import Toxicity

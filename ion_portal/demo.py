@@ -1,6 +1,7 @@
 """Core demo data: the network's units and people (all clearly marked as demo)."""
 
 from ion_portal.models import Person, Unit
+from ion_portal.site_pages import site_pages_load
 
 UNITS = [
     # slug, name, short name, kind, institution, parent slug
@@ -212,6 +213,5 @@ def load() -> dict[str, int]:
                 "phone": f"+32 9 332 {10 + index:02d} {20 + index:02d}",
             },
         )
-    from ion_portal.site_pages import site_pages_load
 
     return {"units": len(UNITS), "people": len(PEOPLE), "new site pages": site_pages_load()}

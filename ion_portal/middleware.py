@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -35,7 +36,6 @@ def mark_session_start(sender, request, user, **kwargs) -> None:
 
 
 def has_second_factor(user) -> bool:
-    from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 

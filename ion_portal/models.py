@@ -4,6 +4,7 @@ publishable base and partner API keys."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -47,6 +48,7 @@ class UserManager(BaseUserManager):
         """A superuser whose address is verified: `make superuser` (createsuperuser) is run by someone
         at the server's console, who is trusted with the address typed, so the account can sign in
         to /admin/ at once instead of waiting for allauth's verification link."""
+        # allauth's models refer to AUTH_USER_MODEL (this module): imported on use to avoid the cycle.
         from allauth.account.models import EmailAddress
 
         extra_fields.setdefault("is_staff", True)
@@ -266,7 +268,6 @@ class Person(models.Model):
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
 
     def clean(self):
-        import re
 
         if self.orcid and not re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", self.orcid):
             raise ValidationError({"orcid": _("Enter an ORCID iD like 0000-0002-1825-0097.")})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import pagination
 
+from ion_portal.api_errors import InvalidParameter
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """`page_size` may be asked for, up to API_MAX_PAGE_SIZE; lists must have a stable order."""
@@ -19,8 +21,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
         # DRF silently falls back to the default for a bad page_size; a partner should hear about it.
         raw = request.query_params.get(self.page_size_query_param)
         if raw is not None:
-            from ion_portal.api_errors import InvalidParameter
-
             try:
                 value = int(raw)
             except ValueError:

@@ -1,13 +1,14 @@
 """Curators curate everything in admin: their group gets every permission of the content apps."""
 
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
 CURATED_APPS = ("trials", "toxicity", "collaborations", "education")
 CURATED_CORE_MODELS = ("unit", "person", "cancertype", "contactmessage", "sitepage")
 
 
 def grant_curator_permissions(sender=None, using="default", **kwargs):
     """post_migrate: keep the Curators group's permissions complete as new models appear."""
-    from django.contrib.auth.models import Group, Permission
-    from django.db.models import Q
 
     group = Group.objects.using(using).filter(name="Curators").first()
     if group is None:

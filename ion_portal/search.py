@@ -68,18 +68,21 @@ def _words_in(queryset: QuerySet, fields: tuple[str, ...], q: str) -> QuerySet:
 
 
 def _trials(q: str) -> QuerySet:
+    # Wiring: each section loads when searched, not when the core does (start-up cost).
     from trials.models import Trial
 
     return Trial.objects.published().search(q)
 
 
 def _guidelines(q: str) -> QuerySet:
+    # Wiring: each section loads when searched, not when the core does (start-up cost).
     from toxicity.models import Toxicity
 
     return Toxicity.objects.published().search(q).select_related("organ_system")
 
 
 def _platforms(q: str) -> QuerySet:
+    # Wiring: each section loads when searched, not when the core does (start-up cost).
     from collaborations.filters import PlatformFilter
     from collaborations.models import Platform
 
@@ -87,6 +90,7 @@ def _platforms(q: str) -> QuerySet:
 
 
 def _collections(q: str) -> QuerySet:
+    # Wiring: each section loads when searched, not when the core does (start-up cost).
     from collaborations.filters import CollectionFilter
     from collaborations.models import SampleCollection
 
@@ -95,12 +99,14 @@ def _collections(q: str) -> QuerySet:
 
 
 def _news(q: str) -> QuerySet:
+    # Wiring: each section loads when searched, not when the core does (start-up cost).
     from education.models import NewsItem
 
     return _words_in(NewsItem.objects.published(), ("title", "summary", "body"), q)
 
 
 def _events(q: str) -> QuerySet:
+    # Wiring: each section loads when searched, not when the core does (start-up cost).
     from education.models import Event
 
     fields = ("title", "summary", "description", "location", "speakers")
@@ -108,6 +114,7 @@ def _events(q: str) -> QuerySet:
 
 
 def _resources(q: str) -> QuerySet:
+    # Wiring: each section loads when searched, not when the core does (start-up cost).
     from education.models import Resource
 
     return _words_in(Resource.objects.published(), ("title", "summary", "source"), q)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.sites.models import SITE_CACHE, Site
 
 
 def site_url(url: str) -> str:
@@ -33,7 +34,6 @@ def site_scheme() -> str:
 
 def seat_current_site(**kwargs) -> None:
     """request_started receiver: the current Site is SITE_URL's host, named ION Portal."""
-    from django.contrib.sites.models import SITE_CACHE, Site
 
     site = SITE_CACHE.get(settings.SITE_ID)
     if site is None or site.domain != site_host():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
 from ion_portal import ratelimit
+from ion_portal.api_errors import server_error_response
+from ion_portal.dashboard import attention_groups
 from ion_portal.errors import NotFound
 from ion_portal.forms import ContactForm
 from ion_portal.home import home_blocks
@@ -35,9 +38,6 @@ logger = logging.getLogger(__name__)
 
 def admin_index_with_dashboard(index):
     """The admin index, with the curators' dashboard (what needs attention) above the app list."""
-    from functools import wraps
-
-    from ion_portal.dashboard import attention_groups
 
     @wraps(index)
     def wrapped(request, extra_context=None):
@@ -222,8 +222,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the error may be the database.
     from django.template import loader
 
-    from ion_portal.api_errors import server_error_response
-
     if (api_response := server_error_response(request)) is not None:
         return api_response  # machine clients get JSON, not the HTML page
 
@@ -233,6 +231,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @require_GET
 def site_search(request: HttpRequest) -> HttpResponse:
     """/search/: every section's published matches for ?q=, grouped by section."""
+    # The site search imports every section's models: loaded on the first search (start-up cost).
     from ion_portal.search import MAX_QUERY_LENGTH
     from ion_portal.search import site_search as search
 

@@ -1,5 +1,7 @@
 """Seed vocabularies of the core app (loaded by a data migration; curators extend them in admin)."""
 
+from django.utils.text import slugify
+
 # (name, parent name or None, ICD-10 codes, synonyms used to recognise imported conditions)
 CANCER_TYPES = [
     (
@@ -150,7 +152,6 @@ GROUPS = ["Members", "Curators", "Partners"]
 def seed_core_vocabularies(group_model, cancer_type_model) -> None:
     """Create the groups and cancer types if missing (used by the data migration and by live-server tests,
     whose database flush removes migration data). Takes the model classes so migrations can pass theirs."""
-    from django.utils.text import slugify
 
     for name in GROUPS:
         group_model.objects.get_or_create(name=name)

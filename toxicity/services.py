@@ -1,5 +1,5 @@
-"""Services of the toxicity app: the guideline import from the data files, the CTCAE v5.0 import and the
-task-force consult request."""
+"""Services of the toxicity app: the guideline import from the data files and the CTCAE v5.0 import (the
+task-force consult request is in toxicity.consults)."""
 
 from __future__ import annotations
 
@@ -15,15 +15,12 @@ from simple_history.utils import bulk_create_with_history
 from ion_portal.models import Person
 from toxicity.datafiles import Content
 from toxicity.models import (
-    ConsultRequest,
     CtcaeTerm,
     GradeDefinition,
     GradingScheme,
     GuidelineSource,
-    OnCallShift,
     OrganSystem,
     Recommendation,
-    TaskForceMember,
     Toxicity,
     codes_to_text,
 )
@@ -301,6 +298,7 @@ def _read_rows(path: Path) -> list[dict]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             raw = list(csv.reader(handle))
     elif suffix == ".xlsx":
+        # Start-up cost: openpyxl loads only for a spreadsheet import.
         from openpyxl import load_workbook
 
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -365,37 +363,3 @@ def ctcae_import(*, path: Path | str) -> CtcaeImportResult:
             else:
                 result.unchanged += 1
     return result
-
-
-def on_call_member(specialty: str, at=None) -> TaskForceMember | None:
-    """The task-force member on call for `specialty` now, else the on-call oncologist, else None."""
-    shifts = (
-        OnCallShift.objects.current(at)
-        .filter(member__is_active=True)
-        .select_related("member__person")
-    )
-    for wanted in (specialty, "oncology"):
-        shift = shifts.filter(member__specialty=wanted).first()
-        if shift:
-            return shift.member
-    return None
-
-
-def consult_request_create(*, user, data: dict) -> ConsultRequest:
-    """Save a member's consult request and queue the e-mail to the specialist on call."""
-    from toxicity.tasks import notify_on_call
-
-    consult = ConsultRequest.objects.create(requested_by=user, **data)
-    # After commit: the task (on a real queue, another process) must find the saved row.
-    transaction.on_commit(lambda: notify_on_call.enqueue(consult.pk))
-    return consult
-
-
-def consult_mark_notified(*, consult: ConsultRequest, member: TaskForceMember | None) -> None:
-    """Record who was notified (or that no one was on call)."""
-    consult.notified_member = member
-    consult.notified_at = timezone.now()
-    consult.status = (
-        ConsultRequest.Status.NOTIFIED if member else ConsultRequest.Status.NO_ONE_ON_CALL
-    )
-    consult.save(update_fields=["notified_member", "notified_at", "status"])

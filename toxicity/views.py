@@ -22,6 +22,7 @@ from django.views.generic import DetailView
 from ion_portal import ratelimit
 from ion_portal.immunotherapy import TherapyFamily, family_of
 from ion_portal.models import is_member
+from toxicity.consults import consult_request_create
 from toxicity.forms import ConsultRequestForm, PatientCardForm, SearchForm
 from toxicity.models import (
     PATIENT_CARD_DRUGS,
@@ -32,7 +33,6 @@ from toxicity.models import (
     Toxicity,
 )
 from toxicity.search import as_hits, search
-from toxicity.services import consult_request_create
 
 
 def _published():

@@ -350,6 +350,7 @@ class TrialQuerySet(PublishableQuerySet):
     def search(self, q: str):
         """Search that understands classes, cancer types in Dutch and French and drug synonyms
         (trials/search.py); on PostgreSQL the queryset is annotated with `rank` for relevance."""
+        # The search module imports this one (cycle).
         from .search import search_trials
 
         return search_trials(self, q)
@@ -559,6 +560,7 @@ class Trial(Publishable):
 
     @property
     def age_range_display(self) -> str:
+        # Start-up cost: eligibility loads the Markdown and HTML sanitiser libraries.
         from .eligibility import age_display
 
         low, high = age_display(self.minimum_age), age_display(self.maximum_age)

@@ -56,6 +56,7 @@ class SyncRun(models.Model):
 class TrialChangeQuerySet(models.QuerySet):
     def published(self):
         """Changes of published trials (the feed and the trial page)."""
+        # trials.models imports this module (cycle).
         from .models import Trial
 
         return self.filter(trial__in=Trial.objects.published())
@@ -110,6 +111,7 @@ class TrialChange(models.Model):
     def value_display(self, value: str) -> str:
         """A stored value in words (status codes as their labels)."""
         if self.field == self.Field.STATUS and value:
+            # trials.models imports this module (cycle).
             from .models import OverallStatus
 
             return str(OverallStatus(value).label) if value in OverallStatus.values else value

@@ -47,6 +47,7 @@ def refresh_trials(*, nct_ids: list[str]) -> str:
 @task
 def sync_ctgov(*, triggered_by: str = "") -> str:
     """Refresh trials changed upstream (admin button; the daily scheduler runs the command)."""
+    # Start-up cost: the ClinicalTrials.gov client and parser load only when a sync runs.
     from .sync import ctgov_sync
 
     return ctgov_sync(triggered_by=triggered_by).report

@@ -4,6 +4,8 @@ Synonyms are brand names and development codes as they appear in ClinicalTrials.
 MeSH intervention browse leaves (research/trials.md §7.3). Class per the network's immunotherapy classes.
 """
 
+from django.utils.text import slugify
+
 # (INN, immunotherapy class or "", synonyms)
 DRUGS = [
     (
@@ -215,8 +217,6 @@ RECLASSIFIED = {"bempegaldesleukin": ("cytokine", "il-2-il-15-variant")}
 def seed_drugs(drug_model) -> None:
     """Create the seed drugs if missing (data migration, demo loader and live-server tests, whose
     database flush removes migration data). Takes the model class so migrations can pass theirs."""
-    from django.utils.text import slugify
-
     # An older migration's model may not fit the newer class codes yet (0002 had 20 characters);
     # those drugs are seeded by the later migration that runs this again (0007).
     max_length = drug_model._meta.get_field("immunotherapy_class").max_length

@@ -157,3 +157,90 @@ def test_every_colour_in_the_stylesheets_is_a_design_token():
     assert offenders == []
     tokens = (ROOT / "static" / "css" / "tokens.css").read_text(encoding="utf-8")
     assert "--color-primary:" in tokens and "--color-input-border:" in tokens
+
+
+MAX_MODULE_LINES = 500
+# Being split on another branch (the trials performance work); the lead removes this entry at merge.
+OVERSIZE_ALLOWED = {"trials/fhir_views.py"}
+
+
+def _app_modules():
+    for app in (CORE, *DOMAIN_APPS):
+        for path in _modules(app):
+            if "migrations" in path.parts:
+                continue
+            yield path
+
+
+def test_no_app_module_over_500_lines_except_models_and_migrations():
+    offenders = []
+    for path in _app_modules():
+        relative = path.relative_to(ROOT).as_posix()
+        if path.name.startswith("models") or relative in OVERSIZE_ALLOWED:
+            continue
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_MODULE_LINES:
+            offenders.append(f"{relative}: {lines} lines")
+    assert offenders == []
+
+
+def _shown(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+
+
+def _unexplained_function_imports(path: Path) -> list[str]:
+    """Imports inside a function with no comment on their line, or on the comment lines right above
+    the run of imports they belong to (the comment says which cycle or start-up cost they avoid)."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(function):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            explained = any("#" in lines[n - 1] for n in range(node.lineno, node.end_lineno + 1))
+            above = node.lineno - 2
+            # Walk up over the other imports of the same run to the comment that explains them.
+            while not explained and above >= 0:
+                text = lines[above].strip()
+                if text.startswith("#") or (text.startswith(("from ", "import ")) and "#" in text):
+                    explained = True
+                elif not text.startswith(("from ", "import ", ")")) and not text.endswith(","):
+                    break
+                above -= 1
+            if not explained:
+                found.append(f"{_shown(path)}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    return found
+
+
+# Modules owned by other branches in this session (admin modules, the trials views/search/FHIR work,
+# education models): they still hold unexplained function-level imports; the lead clears this at merge.
+FUNCTION_IMPORTS_PENDING = {
+    "education/admin.py",
+    "education/models.py",
+    "trials/fhir_views.py",
+    "trials/search.py",
+}
+
+
+def test_imports_inside_functions_say_why():
+    offenders = [
+        offender
+        for path in _app_modules()
+        if path.relative_to(ROOT).as_posix() not in FUNCTION_IMPORTS_PENDING
+        for offender in _unexplained_function_imports(path)
+    ]
+    assert offenders == []
+
+
+def test_the_function_import_check_sees_a_silent_import(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def f():\n    import re\n\n\n"
+        "def g():\n    # the models module imports this one\n    from a import b\n    import c\n\n\n"
+        "def h():\n    import d  # start-up cost: loaded on first use\n"
+    )
+    found = _unexplained_function_imports(sample)
+    assert len(found) == 1 and found[0].endswith(":2: import re")

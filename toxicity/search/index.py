@@ -7,6 +7,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from django.apps import apps
+
 from ion_portal.immunotherapy import FAMILY_OF, TherapyFamily, canonical_class, class_key
 from toxicity.models import Toxicity
 from toxicity.search.normalise import LANGUAGES, fold, normalise, stem
@@ -213,7 +215,6 @@ _DRUG_CACHE: dict[int, DrugIndex] = {}
 
 def build_drug_index() -> DrugIndex:
     """The trials app's drug vocabulary (one query), the index cached on its content."""
-    from django.apps import apps
 
     Drug = apps.get_model("trials", "Drug")
     rows = tuple(
