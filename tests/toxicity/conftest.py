@@ -1,16 +1,29 @@
-"""Fixtures for the toxicity tests: the shipped demo content, loaded into the test database."""
+"""Fixtures for the toxicity tests: the shipped demo content, loaded into the test database.
+
+The demo loader (17 irAEs plus CRS and ICANS from the data files, the reviewer, the task force) runs once
+per test session and worker (`_toxicity_demo`); each test that asks for `guidelines` gets those rows
+copied into its own transaction (tests.snapshots), which rolls back after the test like any other write.
+"""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.snapshots import RowSnapshot
 
-@pytest.fixture
-def guidelines(db):
-    """The demo guidelines (17 irAEs plus CRS and ICANS), as shipped."""
+
+@pytest.fixture(scope="session")
+def _toxicity_demo(django_db_setup, django_db_blocker) -> RowSnapshot:
     from toxicity import demo
 
-    demo.load()
+    with django_db_blocker.unblock():
+        return RowSnapshot.take(demo.load)
+
+
+@pytest.fixture
+def guidelines(db, _toxicity_demo):
+    """The demo guidelines (17 irAEs plus CRS and ICANS), as shipped."""
     from toxicity.models import Toxicity
 
+    _toxicity_demo.restore()
     return Toxicity.objects.published()
