@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, PARTNERS_GROUP, User
+from tests.factories import PASSWORD, give_second_factor, make_user
 
-PASSWORD = "correct-horse-battery-staple-42"
+# PASSWORD, make_user and give_second_factor are imported above from tests.factories (the one factory
+# module) and stay importable from here for older branches (deprecated: import from tests.factories).
+__all__ = ["PASSWORD", "give_second_factor", "make_user"]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -41,27 +43,6 @@ def _fast_and_isolated(settings):
     cache.clear()
     yield
     cache.clear()
-
-
-def make_user(
-    email: str = "user@example.org", *, groups: tuple[str, ...] = (), verified: bool = True, **extra
-) -> User:
-    """A user with a verified primary e-mail address (allauth) in the given groups."""
-    from allauth.account.models import EmailAddress
-
-    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
-    for name in groups:
-        user.groups.add(Group.objects.get(name=name))
-    return user
-
-
-def give_second_factor(user: User) -> User:
-    """An authenticator app (TOTP) for `user`: staff need one before any admin page."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    TOTP.activate(user, generate_totp_secret())
-    return user
 
 
 @pytest.fixture

@@ -587,6 +587,31 @@ class Toxicity(Publishable):
         return sorted(found.values(), key=lambda s: (not s.is_local_consensus, s.name, -s.year))
 
 
+# The content fields of a recommendation: what the data files carry, the import writes and the API shows.
+RECOMMENDATION_FIELDS = [
+    "action",
+    "action_note",
+    "treatment",
+    "steroid_drug",
+    "steroid_dose",
+    "steroid_mg_per_kg_min",
+    "steroid_mg_per_kg_max",
+    "steroid_route",
+    "steroid_purpose",
+    "steroid_taper",
+    "steroid_taper_weeks",
+    "hormones",
+    "escalation_agents",
+    "escalation_trigger",
+    "consults",
+    "workup",
+    "setting",
+    "evidence_level",
+    "verification",
+    "notes",
+]
+
+
 class Recommendation(models.Model):
     """What to do at one grade of one toxicity according to one source (edition)."""
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from ion_portal.immunotherapy import classes_in_family
 from toxicity.models import (
+    RECOMMENDATION_FIELDS,
     GradeDefinition,
     GradingScheme,
     GuidelineSource,
@@ -62,27 +63,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "source",
             "based_on",
             "scenario",
-            "action",
-            "action_note",
-            "treatment",
-            "steroid_drug",
-            "steroid_dose",
-            "steroid_mg_per_kg_min",
-            "steroid_mg_per_kg_max",
-            "steroid_route",
-            "steroid_purpose",
-            "steroid_taper",
-            "steroid_taper_weeks",
-            "hormones",
-            "escalation_agents",
-            "escalation_trigger",
-            "consults",
-            "workup",
-            "setting",
-            "evidence_level",
-            "verification",
+            *RECOMMENDATION_FIELDS,
             "source_checked",
-            "notes",
         ]
 
     source_checked = serializers.BooleanField(read_only=True)

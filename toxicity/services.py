@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from ion_portal.models import Person
 from toxicity.datafiles import Content
 from toxicity.models import (
+    RECOMMENDATION_FIELDS,
     CtcaeTerm,
     GradeDefinition,
     GradingScheme,
@@ -26,28 +27,6 @@ from toxicity.models import (
 )
 
 # --- Guidelines from the data files ------------------------------------------------------------------
-RECOMMENDATION_FIELDS = [
-    "action",
-    "action_note",
-    "treatment",
-    "steroid_drug",
-    "steroid_dose",
-    "steroid_mg_per_kg_min",
-    "steroid_mg_per_kg_max",
-    "steroid_route",
-    "steroid_purpose",
-    "steroid_taper",
-    "steroid_taper_weeks",
-    "hormones",
-    "escalation_agents",
-    "escalation_trigger",
-    "consults",
-    "workup",
-    "setting",
-    "evidence_level",
-    "verification",
-    "notes",
-]
 _LIST_DEFAULTS = {"hormones"}
 _NULL_DEFAULTS = {"steroid_mg_per_kg_min", "steroid_mg_per_kg_max", "steroid_taper_weeks"}
 

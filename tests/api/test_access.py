@@ -120,7 +120,7 @@ def test_forged_forwarded_for_header_does_not_escape_the_anonymous_limit(client,
 def test_key_lifecycle_through_admin_create_use_revoke(client, db):
     from django.contrib.messages import get_messages
 
-    from tests.conftest import give_second_factor, make_user
+    from tests.factories import give_second_factor, make_user
 
     admin_user = give_second_factor(
         make_user("admin@example.org", is_staff=True, is_superuser=True)

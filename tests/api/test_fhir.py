@@ -15,10 +15,9 @@ from fhir.resources.capabilitystatement import CapabilityStatement
 from fhir.resources.operationoutcome import OperationOutcome
 from fhir.resources.researchstudy import ResearchStudy
 
+from tests.factories import make_detailed_trial
 from trials.fhir import STATUS_TO_FHIR
 from trials.models import OverallStatus
-
-from .factories import make_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +54,7 @@ def test_metadata_is_a_valid_r5_capability_statement(client):
 
 @pytest.mark.parametrize("overall_status", OverallStatus.values)
 def test_every_status_gives_a_valid_research_study(client, overall_status):
-    trial = make_trial(
+    trial = make_detailed_trial(
         overall_status=overall_status,
         phases=("PHASE1", "PHASE2"),
         drugs=("nivolumab", "ipilimumab"),
@@ -80,7 +79,7 @@ def test_every_status_gives_a_valid_research_study(client, overall_status):
 
 
 def test_minimal_trial_gives_a_valid_research_study(client):
-    trial = make_trial(
+    trial = make_detailed_trial(
         phases=(),
         drugs=(),
         sites=(),
@@ -100,7 +99,7 @@ def test_minimal_trial_gives_a_valid_research_study(client):
 
 
 def test_search_returns_a_valid_searchset_bundle(client):
-    trials = [make_trial(cancer_types=("melanoma",)) for _ in range(3)]
+    trials = [make_detailed_trial(cancer_types=("melanoma",)) for _ in range(3)]
     body = _fhir(client.get("/fhir/ResearchStudy"))
     bundle = Bundle.model_validate(body)
     assert bundle.type == "searchset"
@@ -112,8 +111,8 @@ def test_search_returns_a_valid_searchset_bundle(client):
 
 
 def test_search_by_status_identifier_condition_and_keyword(client):
-    recruiting = make_trial(cancer_types=("melanoma",), drugs=("pembrolizumab",))
-    completed = make_trial(
+    recruiting = make_detailed_trial(cancer_types=("melanoma",), drugs=("pembrolizumab",))
+    completed = make_detailed_trial(
         overall_status="COMPLETED", conditions=["Renal Cell Carcinoma"], drugs=("nivolumab",)
     )
 
@@ -138,7 +137,7 @@ def test_search_by_status_identifier_condition_and_keyword(client):
 
 
 def test_count_pages_with_next_links(client):
-    trials = sorted(make_trial().nct_id for _ in range(5))
+    trials = sorted(make_detailed_trial().nct_id for _ in range(5))
     first = Bundle.model_validate(_fhir(client.get("/fhir/ResearchStudy", {"_count": 2})))
     assert first.total == 5
     assert [e.resource.id for e in first.entry] == trials[:2]
@@ -151,9 +150,9 @@ def test_count_pages_with_next_links(client):
 
 
 def test_drafts_are_absent_from_fhir(client):
-    shown = make_trial()
-    draft = make_trial(status="draft")
-    future = make_trial(published_at=timezone.now() + timedelta(days=1))
+    shown = make_detailed_trial()
+    draft = make_detailed_trial(status="draft")
+    future = make_detailed_trial(published_at=timezone.now() + timedelta(days=1))
     bundle = Bundle.model_validate(_fhir(client.get("/fhir/ResearchStudy")))
     assert [e.resource.id for e in bundle.entry] == [shown.nct_id]
     for hidden in (draft, future):
@@ -206,12 +205,12 @@ def test_fhir_is_rate_limited_with_retry_after(client, settings):
 
 def test_search_query_count_does_not_grow_with_results(client, django_assert_num_queries):
     for _ in range(3):
-        make_trial(drugs=("nivolumab", "ipilimumab"), cancer_types=("melanoma",))
+        make_detailed_trial(drugs=("nivolumab", "ipilimumab"), cancer_types=("melanoma",))
     # COUNT, page, and one query per prefetched relation (cancer types, interventions, sites).
     with django_assert_num_queries(5):
         client.get("/fhir/ResearchStudy")
     for _ in range(10):
-        make_trial(drugs=("nivolumab",), sites=("a-site", "b-site"))
+        make_detailed_trial(drugs=("nivolumab",), sites=("a-site", "b-site"))
     with django_assert_num_queries(5):
         body = _fhir(client.get("/fhir/ResearchStudy"))
     assert len(body["entry"]) == 13

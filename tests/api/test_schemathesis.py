@@ -22,10 +22,9 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 from ion_portal.models import CancerType
 from ion_portal.vocabularies import seed_core_vocabularies
 from ion_portal.wsgi import application
+from tests.factories import make_detailed_trial
 from trials.models import Drug
 from trials.vocabularies import seed_drugs
-
-from .factories import make_trial
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
 MAX_EXAMPLES = 40
@@ -65,9 +64,13 @@ def api_data(transactional_db, settings):
     # The flush after a transactional test removes migration-seeded vocabularies: restore them.
     seed_core_vocabularies(Group, CancerType)
     seed_drugs(Drug)
-    make_trial(nct_id="NCT01234567", cancer_types=("melanoma",), drugs=("nivolumab", "ipilimumab"))
-    make_trial(nct_id="NCT07654321", overall_status="COMPLETED", phases=("PHASE1", "PHASE2"))
-    make_trial(status="draft")
+    make_detailed_trial(
+        nct_id="NCT01234567", cancer_types=("melanoma",), drugs=("nivolumab", "ipilimumab")
+    )
+    make_detailed_trial(
+        nct_id="NCT07654321", overall_status="COMPLETED", phases=("PHASE1", "PHASE2")
+    )
+    make_detailed_trial(status="draft")
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

@@ -9,10 +9,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.factories import make_detailed_trial
 from trials.exports import COLUMNS
 from trials.models import Trial
-
-from .factories import make_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ def _ids(response) -> list[str]:
 
 
 def test_trial_detail_nests_interventions_sites_and_eligibility(client):
-    trial = make_trial(
+    trial = make_detailed_trial(
         nct_id="NCT01234567",
         phases=("PHASE1", "PHASE2"),
         drugs=("nivolumab", "ipilimumab"),
@@ -57,9 +56,9 @@ def test_trial_detail_nests_interventions_sites_and_eligibility(client):
 
 
 def test_draft_and_scheduled_trials_are_absent_from_the_api(client):
-    shown = make_trial()
-    draft = make_trial(status="draft")
-    future = make_trial(published_at=timezone.now() + timedelta(days=2))
+    shown = make_detailed_trial()
+    draft = make_detailed_trial(status="draft")
+    future = make_detailed_trial(published_at=timezone.now() + timedelta(days=2))
     assert _ids(client.get(LIST)) == [shown.nct_id]
     assert client.get(f"{LIST}{draft.nct_id}/").status_code == 404
     assert client.get(f"{LIST}{future.nct_id}/").status_code == 404
@@ -72,9 +71,11 @@ def test_unknown_nct_id_is_a_json_404(client):
 
 
 def test_filters_narrow_the_list(client):
-    pd1 = make_trial(drugs=("pembrolizumab",), phases=("PHASE3",), cancer_types=("melanoma",))
-    ctla4 = make_trial(drugs=("ipilimumab",), overall_status="COMPLETED", sex="FEMALE")
-    car_t = make_trial(
+    pd1 = make_detailed_trial(
+        drugs=("pembrolizumab",), phases=("PHASE3",), cancer_types=("melanoma",)
+    )
+    ctla4 = make_detailed_trial(drugs=("ipilimumab",), overall_status="COMPLETED", sex="FEMALE")
+    car_t = make_detailed_trial(
         drugs=("tisagenlecleucel",), sites=("haematology",), maximum_age_days=30 * 365
     )
     assert _ids(client.get(LIST, {"immunotherapy_class": "anti-pd-1"})) == [pd1.nct_id]
@@ -95,9 +96,9 @@ def test_filters_narrow_the_list(client):
 
 
 def test_updated_since_returns_only_trials_changed_since(client):
-    old = make_trial()
+    old = make_detailed_trial()
     Trial.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=10))
-    new = make_trial()
+    new = make_detailed_trial()
     since = (timezone.now() - timedelta(days=1)).isoformat()
     assert _ids(client.get(LIST, {"updated_since": since})) == [new.nct_id]
 
@@ -138,7 +139,7 @@ def test_malformed_filter_value_is_a_400_not_a_500(client, query):
 
 
 def test_pages_are_stable_and_cover_every_trial_once(client):
-    trials = [make_trial() for _ in range(7)]
+    trials = [make_detailed_trial() for _ in range(7)]
     Trial.objects.update(last_update_posted=timezone.now().date())  # all tie on the sort key
     seen = []
     url = f"{LIST}?page_size=3"
@@ -152,25 +153,25 @@ def test_pages_are_stable_and_cover_every_trial_once(client):
 def test_page_size_is_capped_by_setting(client, settings):
     settings.API_MAX_PAGE_SIZE = 3
     for _ in range(5):
-        make_trial()
+        make_detailed_trial()
     assert len(_ids(client.get(LIST, {"page_size": 500}))) == 3
 
 
 def test_list_query_count_does_not_grow_with_the_page(client, django_assert_num_queries):
     for _ in range(3):
-        make_trial(drugs=("nivolumab", "ipilimumab"), cancer_types=("melanoma",))
+        make_detailed_trial(drugs=("nivolumab", "ipilimumab"), cancer_types=("melanoma",))
     # COUNT, page, then one query per prefetched relation (cancer types, interventions+drug,
     # sites+unit+PI): fixed, however many trials, interventions or sites the page holds.
     with django_assert_num_queries(5):
         assert len(_ids(client.get(LIST))) == 3
     for _ in range(12):
-        make_trial(drugs=("nivolumab", "ipilimumab"), sites=("a-site", "b-site"))
+        make_detailed_trial(drugs=("nivolumab", "ipilimumab"), sites=("a-site", "b-site"))
     with django_assert_num_queries(5):
         assert len(_ids(client.get(LIST))) == 15
 
 
 def test_list_answers_304_to_a_matching_etag(client):
-    make_trial()
+    make_detailed_trial()
     first = client.get(LIST)
     etag = first["ETag"]
     assert etag.startswith('"')
@@ -182,7 +183,7 @@ def test_list_answers_304_to_a_matching_etag(client):
 
 
 def test_etag_changes_when_a_trial_changes(client):
-    trial = make_trial()
+    trial = make_detailed_trial()
     etag = client.get(f"{LIST}{trial.nct_id}/")["ETag"]
     trial.brief_title = "A new title"
     trial.save()
@@ -192,7 +193,7 @@ def test_etag_changes_when_a_trial_changes(client):
 
 
 def test_detail_answers_304_to_if_modified_since(client):
-    trial = make_trial()
+    trial = make_detailed_trial()
     first = client.get(f"{LIST}{trial.nct_id}/")
     response = client.get(f"{LIST}{trial.nct_id}/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert response.status_code == 304
@@ -211,9 +212,9 @@ def _csv_rows(response) -> list[dict]:
 
 def test_csv_streams_every_matching_row_beyond_one_page(client, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "PAGE_SIZE": 2}
-    recruiting = [make_trial() for _ in range(5)]
-    make_trial(overall_status="COMPLETED")
-    make_trial(status="draft")
+    recruiting = [make_detailed_trial() for _ in range(5)]
+    make_detailed_trial(overall_status="COMPLETED")
+    make_detailed_trial(status="draft")
     response = client.get(LIST, {"format": "csv", "status": "RECRUITING"})
     rows = _csv_rows(response)
     assert sorted(r["nct_id"] for r in rows) == sorted(t.nct_id for t in recruiting)
@@ -222,7 +223,7 @@ def test_csv_streams_every_matching_row_beyond_one_page(client, settings):
 
 
 def test_csv_is_also_chosen_by_accept_header(client):
-    trial = make_trial()
+    trial = make_detailed_trial()
     rows = _csv_rows(client.get(LIST, HTTP_ACCEPT="text/csv"))
     assert [r["nct_id"] for r in rows] == [trial.nct_id]
 
@@ -258,7 +259,7 @@ def test_drug_list_query_count_is_fixed(client, django_assert_num_queries):
 
 
 def test_detail_query_count_is_fixed(client, django_assert_num_queries):
-    trial = make_trial(drugs=("nivolumab", "ipilimumab"), cancer_types=("melanoma",))
+    trial = make_detailed_trial(drugs=("nivolumab", "ipilimumab"), cancer_types=("melanoma",))
     # The trial, then one query per prefetched relation (cancer types, interventions, sites).
     with django_assert_num_queries(4):
         assert client.get(f"{LIST}{trial.nct_id}/").status_code == 200

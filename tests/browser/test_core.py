@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from tests.browser.helpers import axe_violations
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ion_portal.models import CURATORS_GROUP
-from tests.conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -31,7 +31,7 @@ def guidelines(transactional_db):
 def test_members_task_force_numbers_are_never_cached_and_gone_after_sign_out(
     page_with_service_worker, guidelines
 ):
-    from tests.conftest import PASSWORD, make_user
+    from tests.factories import PASSWORD, make_user
     from toxicity.models import TaskForceMember
 
     phones = [p for p in TaskForceMember.objects.values_list("phone", flat=True) if p]

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.helpers import axe_violations
-from tests.ion_portal import builders
+from tests.factories import make_news, make_resource, make_trial
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def findable():
-    builders.trial(brief_title="Nivolumab for quokka carcinoma")
-    builders.news(title="Quokka award for the network", status="published")
-    builders.resource(title="Quokka leaflet", status="published")
-    builders.news(title="Draft quokka news")
+    make_trial(brief_title="Nivolumab for quokka carcinoma")
+    make_news(title="Quokka award for the network", status="published")
+    make_resource(title="Quokka leaflet", languages=())
+    make_news(title="Draft quokka news", status="draft")
 
 
 def test_header_search_finds_items_grouped_by_section_and_passes_axe(page, findable):

@@ -104,7 +104,7 @@ def test_main_pages_have_no_serious_accessibility_violations(page, guidelines, u
 def test_member_task_force_page_has_no_serious_accessibility_violations(
     page, guidelines, live_server
 ):
-    from tests.conftest import PASSWORD, make_user
+    from tests.factories import PASSWORD, make_user
 
     make_user("member-browser@example.org", groups=("Members",))
     page.goto("/accounts/login/?next=/toxicity/task-force/")

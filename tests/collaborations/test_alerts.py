@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from collaborations import services
 from collaborations.models import SavedSearch
-from tests.collaborations.conftest import make_collection
+from tests.factories import make_collection
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_weekly_digest_lists_new_matches_and_unsubscribes_with_a_signed_link(
 
 
 def test_daily_digest_is_sent_each_day_with_only_that_days_news(member, lab, mailoutbox):
-    from tests.collaborations.conftest import make_platform
+    from tests.factories import make_platform
 
     with time_machine.travel(START, tick=False) as traveller:
         services.saved_search_create(

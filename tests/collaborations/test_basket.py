@@ -11,8 +11,7 @@ from collaborations import workflow
 from collaborations.basket import SESSION_KEY
 from collaborations.models import CollaborationRequest, RequestItem
 from ion_portal.models import MEMBERS_GROUP, Person, Unit
-from tests.collaborations.conftest import make_collection
-from tests.conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_collection, make_user
 
 pytestmark = pytest.mark.django_db
 BASKET = reverse("collaborations:basket")

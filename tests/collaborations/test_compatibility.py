@@ -11,7 +11,7 @@ from collaborations.filters import PlatformFilter
 from collaborations.matching import CollectionProfile, score_platform
 from collaborations.models import Platform, SampleCollection, SampleType, Technique
 from ion_portal import demo as core_demo
-from tests.collaborations.conftest import make_platform
+from tests.factories import make_platform
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_both_detail_pages_list_what_is_ruled_out_and_why(client, lab, clinic):
     make_platform(lab, slug="fee", name="Fee-for-service flow", not_met=["joint-project"])
     make_platform(lab, slug="ihc", name="Multiplex IHC", techniques=["multiplex-ihc"])
     make_platform(lab, slug="ok", name="Open CyTOF")
-    from tests.collaborations.conftest import make_collection
+    from tests.factories import make_collection
 
     collection = make_collection(clinic, access=["joint-project"], sample_types=["pbmc"])
     page = client.get(collection.get_absolute_url()).content.decode()

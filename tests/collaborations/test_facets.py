@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.collaborations.conftest import make_collection, make_platform
+from tests.factories import make_collection, make_platform
 
 pytestmark = pytest.mark.django_db
 

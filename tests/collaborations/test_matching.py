@@ -7,7 +7,7 @@ import pytest
 from collaborations import match_queries, workflow
 from collaborations.matching import CANCER_FAMILY, CANCER_RELATED, NEUTRAL, WEIGHTS
 from collaborations.models import SampleType
-from tests.collaborations.conftest import make_collection, make_platform
+from tests.factories import make_collection, make_platform
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from collaborations import demo
 from collaborations.miabis import load_schema
 from ion_portal import demo as core_demo
-from tests.collaborations.conftest import make_collection, make_platform
+from tests.factories import make_collection, make_platform
 
 pytestmark = pytest.mark.django_db
 

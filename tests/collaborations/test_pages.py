@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from collaborations.models import SampleCollection
-from tests.collaborations.conftest import make_collection, make_platform
+from tests.factories import make_collection, make_platform
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +225,7 @@ def test_nct_ids_are_validated_and_normalised(clinic):
 
 def test_linking_trials_relates_registry_trials_and_keeps_the_others_as_text(clinic):
     from collaborations.services import collection_link_trials
-    from tests.trials.conftest import make_trial
+    from tests.factories import make_trial
 
     in_registry = make_trial("NCT01234567")
     collection = make_collection(clinic)
@@ -280,7 +280,7 @@ def test_sitemap_lists_published_platforms_and_collections(client, directory):
 
 def test_admin_pages_render_for_staff(client, directory):
     from ion_portal.models import User
-    from tests.conftest import give_second_factor
+    from tests.factories import give_second_factor
 
     admin = User.objects.create_superuser(email="admin@example.org", password="x-long-password-1")
     give_second_factor(admin)
@@ -313,7 +313,7 @@ def test_curators_curate_vocabularies_and_resources_in_admin(client, curator, di
 
 def test_linked_trials_open_in_the_registry_when_published(client, clinic):
     from collaborations.services import collection_link_trials
-    from tests.trials.conftest import make_trial
+    from tests.factories import make_trial
 
     make_trial("NCT01234567", brief_title="Adjuvant nivolumab in melanoma")
     make_trial("NCT07654321", publish=False)

@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from collaborations import workflow
 from collaborations.models import CollaborationRequest, RequestItem
-from tests.collaborations.conftest import make_collection, make_platform
-from tests.conftest import make_user
+from tests.factories import make_collection, make_platform, make_user
 
 pytestmark = pytest.mark.django_db
 State = CollaborationRequest.State

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from education.models import Event, NewsItem
-
-from .conftest import make_event, make_news
+from tests.factories import make_event, make_news
 
 pytestmark = pytest.mark.django_db
 

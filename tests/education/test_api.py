@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from education.models import Event, ResourceVariant
-
-from .conftest import make_event, make_news, make_resource
+from tests.factories import make_event, make_news, make_resource
 
 pytestmark = pytest.mark.django_db
 

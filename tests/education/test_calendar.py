@@ -10,8 +10,7 @@ import icalendar
 import pytest
 
 from education.models import Event
-
-from .conftest import make_event
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +136,7 @@ def test_agenda_offers_a_webcal_subscription_that_keeps_the_filters(client):
 
 def test_atom_feeds_parse_and_list_published_items(client):
     make_event("upcoming-seminar")
-    from .conftest import make_news
+    from tests.factories import make_news
 
     make_news("hello", title="Hello network")
 

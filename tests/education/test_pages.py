@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from education.models import Event, Resource, ResourceVariant
 from ion_portal.models import CancerType
-
-from .conftest import make_event, make_news, make_resource
+from tests.factories import make_event, make_news, make_resource
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 from education.models import Resource, ResourceVariant
 from education.pdf import simple_pdf
 from education.validators import validate_upload
-
-from .conftest import make_resource
+from tests.factories import make_resource
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from .conftest import make_event, make_news, make_resource
+from tests.factories import make_event, make_news, make_resource
 
 pytestmark = pytest.mark.django_db
 

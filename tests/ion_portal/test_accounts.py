@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ion_portal.admin import UserAdmin
 from ion_portal.models import MEMBERS_GROUP, User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_sign_up_sends_a_verification_email_and_the_link_logs_in(client):
 
 
 def test_unverified_user_cannot_log_in(client):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     make_user("unverified@example.org", verified=False)
     response = client.post(

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from ion_portal.ratelimit import client_ip
-from tests.conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 PROXY = "10.0.0.1"  # every request reaches the app from the proxy's socket
 

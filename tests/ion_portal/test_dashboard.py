@@ -10,8 +10,21 @@ from django.utils import timezone, translation
 
 from ion_portal.dashboard import attention_items
 from ion_portal.models import MEMBERS_GROUP, PARTNERS_GROUP
-from tests.conftest import make_user
-from tests.ion_portal import builders
+from tests.factories import (
+    make_collaboration_request,
+    make_collection,
+    make_consult,
+    make_event,
+    make_news,
+    make_platform,
+    make_resource,
+    make_toxicity,
+    make_trial,
+    make_unit,
+    make_user,
+)
+
+REGISTER = "https://example.org/register"
 
 pytestmark = pytest.mark.django_db
 
@@ -47,42 +60,44 @@ def attention_data(curator):
     make_user("inactive@example.org", is_active=False)
     make_user("api-partner@example.org", groups=(PARTNERS_GROUP,))
     # Trials: verified 3 years ago (counts), 1 year ago (not), a draft verified long ago (a draft).
-    builders.trial(status_verified=today - datetime.timedelta(days=3 * 365))
-    builders.trial(status_verified=today - datetime.timedelta(days=365))
-    draft = builders.trial(status="draft", status_verified=today - datetime.timedelta(days=5 * 365))
+    make_trial(status_verified=today - datetime.timedelta(days=3 * 365))
+    make_trial(status_verified=today - datetime.timedelta(days=365))
+    draft = make_trial(status="draft", status_verified=today - datetime.timedelta(days=5 * 365))
     # Network sites: one proposed by an import (counts); confirmed and rejected ones do not.
     from trials.models import SyncRun, TrialSite
 
     for state in ("proposed", "confirmed", "rejected"):
-        TrialSite.all_objects.create(trial=draft, unit=builders.unit(state), state=state)
+        TrialSite.all_objects.create(trial=draft, unit=make_unit(f"lab-{state}"), state=state)
     # Sync runs: one failed, one done with a record that failed, one done cleanly.
     SyncRun.objects.create(outcome="failed")
     SyncRun.objects.create(outcome="done", failed=1)
     SyncRun.objects.create(outcome="done")
     # Guidelines: overdue, due in 20 days (both count), due in 90 days (not); all drafts.
-    builders.toxicity(next_review_on=today - datetime.timedelta(days=3))
-    builders.toxicity(next_review_on=today + datetime.timedelta(days=20))
-    builders.toxicity(next_review_on=today + datetime.timedelta(days=90))
+    make_toxicity(next_review_on=today - datetime.timedelta(days=3))
+    make_toxicity(next_review_on=today + datetime.timedelta(days=20))
+    make_toxicity(next_review_on=today + datetime.timedelta(days=90))
     # Consults: new, notified, no one on call count; answered and closed do not.
     requester = make_user("asker@example.org", groups=(MEMBERS_GROUP,))
     for status in ("new", "notified", "unassigned", "answered", "closed"):
-        builders.consult(requested_by=requester, status=status)
+        make_consult(requested_by=requester, status=status)
     # Collaboration requests: one submitted waits on the network; returned and forwarded do not.
     for state in ("submitted", "returned", "forwarded"):
-        builders.collaboration_request(requester=requester, state=state)
+        make_collaboration_request(requester=requester, state=state)
     # Events: upcoming without any location, upcoming without registration, past without both.
-    builders.event(location="", online_url="")
-    builders.event(registration_url="")
-    builders.event(days_ahead=-30, location="", registration_url="")
-    builders.event(status="draft")
+    make_event(
+        title="Nowhere", location="", online_url="", registration_url=REGISTER, days_ahead=10
+    )
+    make_event(title="No registration", registration_url="", days_ahead=10)
+    make_event(title="Past", days_ahead=-30, location="", registration_url="")
+    make_event(title="Draft", status="draft", registration_url=REGISTER, days_ahead=10)
     # Drafts of the other kinds (published ones do not count).
-    builders.platform()
-    builders.platform(status="published")
-    builders.collection()
-    builders.collection()
-    builders.news()
-    builders.news(status="published")
-    builders.resource()
+    make_platform(name="Draft platform", published=False)
+    make_platform(name="Published platform")
+    make_collection(name="Draft collection one", published=False)
+    make_collection(name="Draft collection two", published=False)
+    make_news(title="Draft news", status="draft")
+    make_news(title="Published news")
+    make_resource(status="draft", languages=())
 
 
 def test_each_item_counts_its_rows(attention_data, curator):

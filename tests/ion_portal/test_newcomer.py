@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from ion_portal.models import ApiKey, User
-from tests.conftest import give_second_factor
+from tests.factories import give_second_factor
 
 ROOT = Path(__file__).resolve().parents[2]
 

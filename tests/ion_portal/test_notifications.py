@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, User
-from tests.conftest import PASSWORD, give_second_factor, make_user
+from tests.factories import PASSWORD, give_second_factor, make_user
 
 SIGN_UP = {
     "email": "researcher@example.org",

@@ -10,7 +10,7 @@ from collaborations.models import SampleCollection
 from education.models import Resource
 from ion_portal.immunotherapy import TherapyFamily, family_of
 from ion_portal.models import CancerType, Unit
-from tests.api.factories import make_trial
+from tests.factories import make_detailed_trial
 from toxicity.models import Toxicity
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,8 @@ def pd1_world(db):
     from toxicity import demo
 
     demo.load()
-    pd1_trial = make_trial(drugs=("pembrolizumab",))
-    make_trial(drugs=("tisagenlecleucel",))
+    pd1_trial = make_detailed_trial(drugs=("pembrolizumab",))
+    make_detailed_trial(drugs=("tisagenlecleucel",))
     _collection("pd1-blood", classes=["anti-pd-1", "anti-ctla-4"])
     _collection("car-t-blood", classes=["car-t"])
     return pd1_trial
@@ -116,7 +116,7 @@ def test_openapi_documents_the_old_spellings_as_deprecated(client, db):
 
 def test_a_broader_cancer_type_finds_narrower_ones_in_every_app(client, db):
     nsclc = "non-small-cell-lung-cancer"
-    trial = make_trial(drugs=("pembrolizumab",), cancer_types=(nsclc,))
+    trial = make_detailed_trial(drugs=("pembrolizumab",), cancer_types=(nsclc,))
     _collection("nsclc-tissue", classes=["anti-pd-1"], cancer=(nsclc,))
     _collection("melanoma-blood", classes=["anti-pd-1"])
     resource = Resource.objects.create(

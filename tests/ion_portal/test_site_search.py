@@ -10,7 +10,16 @@ from django.utils import timezone, translation
 
 from ion_portal.models import Person
 from ion_portal.search import SECTIONS, site_search
-from tests.ion_portal import builders
+from tests.factories import (
+    make_collection,
+    make_event,
+    make_news,
+    make_platform,
+    make_resource,
+    make_toxicity,
+    make_trial,
+    make_unit,
+)
 from trials.models import TrialSite
 
 pytestmark = pytest.mark.django_db
@@ -28,37 +37,37 @@ def searchable():
         first_name="Sam", last_name="Contact", email=f"{WORD}@hospital.example"
     )
     found = {
-        "trials": builders.trial(brief_title=f"Pembrolizumab in {WORD} melanoma"),
-        "guidelines": builders.toxicity(
+        "trials": make_trial(brief_title=f"Pembrolizumab in {WORD} melanoma"),
+        "guidelines": make_toxicity(
             name=f"{WORD.capitalize()} dermatitis",
             status="published",
             reviewer=reviewer,
             reviewed_on=today - datetime.timedelta(days=10),
         ),
-        "platforms": builders.platform(name=f"{WORD.capitalize()} cytometry", status="published"),
-        "collections": builders.collection(summary=f"Blood of {WORD} patients", status="published"),
-        "news": builders.news(title=f"{WORD.capitalize()} award", status="published"),
-        "events": builders.event(summary=f"A seminar on {WORD} biology"),
-        "resources": builders.resource(title=f"{WORD.capitalize()} leaflet", status="published"),
+        "platforms": make_platform(name=f"{WORD.capitalize()} cytometry", status="published"),
+        "collections": make_collection(summary=f"Blood of {WORD} patients", status="published"),
+        "news": make_news(title=f"{WORD.capitalize()} award", status="published"),
+        "events": make_event(summary=f"A seminar on {WORD} biology"),
+        "resources": make_resource(title=f"{WORD.capitalize()} leaflet", languages=()),
     }
     # Drafts and scheduled items never appear.
-    builders.trial(brief_title=f"Draft {WORD} trial", status="draft")
-    builders.toxicity(name=f"Draft {WORD} colitis")
-    builders.platform(name=f"Draft {WORD} platform")
-    builders.collection(name=f"Draft {WORD} collection")
-    builders.news(
+    make_trial(brief_title=f"Draft {WORD} trial", status="draft")
+    make_toxicity(name=f"Draft {WORD} colitis")
+    make_platform(name=f"Draft {WORD} platform", published=False)
+    make_collection(name=f"Draft {WORD} collection", published=False)
+    make_news(
         title=f"Scheduled {WORD} news",
         status="published",
         published_at=timezone.now() + datetime.timedelta(days=3),
     )
-    builders.event(title=f"Draft {WORD} event", status="draft")
-    builders.resource(title=f"Draft {WORD} resource")
+    make_event(title=f"Draft {WORD} event", status="draft")
+    make_resource(title=f"Draft {WORD} resource", status="draft", languages=())
     # Member-only fields: a platform's contact, a trial site's referral address.
-    builders.platform(name="Imaging core", status="published", contact=secret)
-    hidden_trial = builders.trial(brief_title="A trial about something else")
+    make_platform(name="Imaging core", status="published", contact=secret)
+    hidden_trial = make_trial(brief_title="A trial about something else")
     TrialSite.objects.create(
         trial=hidden_trial,
-        unit=builders.unit(),
+        unit=make_unit(),
         local_status="RECRUITING",
         referral_email=f"{WORD}-desk@hospital.example",
         referral_contact=secret,

@@ -25,7 +25,7 @@ from django.urls import (
     translate_url,
 )
 
-from tests.conftest import PASSWORD, give_second_factor, make_user
+from tests.factories import PASSWORD, give_second_factor, make_user
 
 pytestmark = pytest.mark.usefixtures("production_settings")
 

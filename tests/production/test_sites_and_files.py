@@ -10,7 +10,7 @@ from django.contrib.sites.models import Site
 from django.core import mail
 from django.urls import reverse
 
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_sitemap_uses_site_url_with_dutch_alternates_for_trials(client, stale_si
 
 def test_feeds_and_calendar_use_site_url(client, stale_site_row):
     from education.models import Event
-    from tests.education.conftest import make_event, make_news
+    from tests.factories import make_event, make_news
 
     make_news("site-url-news")
     make_event("site-url-event")
@@ -77,7 +77,7 @@ def test_robots_txt_covers_the_dutch_private_paths(client, settings):
 
 
 def test_a_missing_uploaded_file_is_a_404_that_says_so(client, settings, tmp_path, caplog):
-    from tests.education.conftest import make_resource
+    from tests.factories import make_resource
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DEBUG = False

@@ -24,7 +24,7 @@ from fhir.resources.operationoutcome import OperationOutcome
 
 from ion_portal.models import ContactMessage
 from ion_portal.views import server_error
-from tests.api.factories import make_trial
+from tests.factories import make_detailed_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def error_schema(client):
     "path", ["/api/v1/trials/", "/api/v1/trials/NCT10000001/", "/api/v1/events/", "/api/v1/drugs/"]
 )
 def test_api_error_is_json_while_the_database_is_down(client, error_schema, path):
-    make_trial()
+    make_detailed_trial()
     with database_down():
         response = client.get(path)
     assert response.status_code == 503

@@ -17,7 +17,7 @@ from fhir.resources.operationoutcome import OperationOutcome
 
 import trials.demo
 from ion_portal.models import CancerType
-from tests.api.factories import make_trial
+from tests.factories import make_detailed_trial
 from trials.fhir import ICD10_SYSTEM
 from trials.fhir_views import MAX_VALUES
 
@@ -64,9 +64,9 @@ def _outcome(client, query, status=400) -> dict:
 
 
 def test_status_is_the_record_status(client):
-    recruiting = make_trial(overall_status="RECRUITING")
-    completed = make_trial(overall_status="COMPLETED")
-    make_trial(status="draft")
+    recruiting = make_detailed_trial(overall_status="RECRUITING")
+    completed = make_detailed_trial(overall_status="COMPLETED")
+    make_detailed_trial(status="draft")
     assert _ids(client, {"status": "active"}) == sorted([recruiting.nct_id, completed.nct_id])
     with_system = "http://hl7.org/fhir/publication-status|active"
     assert _ids(client, {"status": with_system}) == sorted([recruiting.nct_id, completed.nct_id])
@@ -79,8 +79,8 @@ def test_status_is_the_record_status(client):
 
 
 def test_recruitment_has_its_own_r5_parameter(client):
-    recruiting = make_trial(overall_status="RECRUITING")
-    completed = make_trial(overall_status="COMPLETED")
+    recruiting = make_detailed_trial(overall_status="RECRUITING")
+    completed = make_detailed_trial(overall_status="COMPLETED")
     name = "progress-status-state-actual"
     assert _ids(client, {name: "recruiting$true"}) == [recruiting.nct_id]
     assert _ids(client, {name: "recruiting"}) == [recruiting.nct_id]
@@ -92,11 +92,11 @@ def test_recruitment_has_its_own_r5_parameter(client):
 
 
 def test_id_and_identifier_find_a_trial_by_nct_id_eu_number_and_secondary_id(client):
-    match = make_trial(
+    match = make_detailed_trial(
         other_ids=[{"id": "EAY131", "type": "OTHER"}, "NCI-2015-00054"],
         eu_ct_number="2023-510173-34-00",
     )
-    other = make_trial(other_ids=[{"id": "EAY131-A", "type": "OTHER"}])
+    other = make_detailed_trial(other_ids=[{"id": "EAY131-A", "type": "OTHER"}])
     assert _ids(client, {"_id": match.nct_id}) == [match.nct_id]
     assert _ids(client, {"_id": f"{match.nct_id},{other.nct_id}"}) == sorted(
         [match.nct_id, other.nct_id]
@@ -123,8 +123,8 @@ def test_condition_matches_whole_codes_with_system(client):
     CancerType.objects.update_or_create(
         slug="test-c4", defaults={"name": "Test C4 type", "icd10": "C4"}
     )
-    melanoma = make_trial(cancer_types=("melanoma",), conditions=["Cutaneous Melanoma"])
-    sarcoma = make_trial(cancer_types=("sarcoma",), conditions=["Soft Tissue Sarcoma"])
+    melanoma = make_detailed_trial(cancer_types=("melanoma",), conditions=["Cutaneous Melanoma"])
+    sarcoma = make_detailed_trial(cancer_types=("sarcoma",), conditions=["Soft Tissue Sarcoma"])
     assert CancerType.objects.get(slug="melanoma").icd10 == "C43"
     assert _ids(client, {"condition": "C43"}) == [melanoma.nct_id]
     assert _ids(client, {"condition": f"{ICD10_SYSTEM}|C43"}) == [melanoma.nct_id]
@@ -138,22 +138,22 @@ def test_condition_matches_whole_codes_with_system(client):
 
 
 def test_keyword_matches_whole_keywords_and_content_is_free_text(client):
-    tagged = make_trial(keywords=["PD-1", "melanoma"], drugs=("nivolumab",))
-    make_trial(keywords=["PD-1 inhibitor"])
+    tagged = make_detailed_trial(keywords=["PD-1", "melanoma"], drugs=("nivolumab",))
+    make_detailed_trial(keywords=["PD-1 inhibitor"])
     assert _ids(client, {"keyword": "pd-1"}) == [tagged.nct_id]
     assert len(_ids(client, {"keyword:text": "PD-1"})) == 2
     assert _ids(client, {"_content": "nivolumab"}) == [tagged.nct_id]
 
 
 def test_escaped_comma_is_part_of_a_value(client):
-    trial = make_trial(conditions=["Melanoma, Stage IV"])
+    trial = make_detailed_trial(conditions=["Melanoma, Stage IV"])
     assert _ids(client, {"condition": r"Melanoma\, Stage IV"}) == [trial.nct_id]
     assert _ids(client, {"condition": "Stage IV"}) == []
 
 
 @pytest.mark.parametrize("name", ["_id", "identifier", "condition", "keyword", "status"])
 def test_too_many_comma_separated_values_is_an_operation_outcome(client, name):
-    make_trial()
+    make_detailed_trial()
     value = "active" if name == "status" else "x"
     assert _ids(client, {name: ",".join([value] * MAX_VALUES)}) is not None
     issue = _outcome(client, {name: ",".join([value] * (MAX_VALUES + 1))})
@@ -167,7 +167,7 @@ def test_too_many_comma_separated_values_is_an_operation_outcome(client, name):
 
 
 def test_capability_statement_lists_exactly_what_the_search_accepts(client):
-    make_trial()
+    make_detailed_trial()
     response = client.get("/fhir/metadata")
     statement = CapabilityStatement.model_validate(response.json())
     (resource,) = statement.rest[0].resource

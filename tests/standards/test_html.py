@@ -25,7 +25,7 @@ from lxml import etree
 
 from ion_portal.models import MEMBERS_GROUP
 from ion_portal.views import server_error
-from tests.conftest import make_user
+from tests.factories import make_user
 
 from .npm import npm_ci
 

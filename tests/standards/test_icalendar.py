@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import vobject
 
-from tests.education.conftest import make_event
+from tests.factories import make_event
 
 from .npm import npm_ci
 
@@ -137,7 +137,7 @@ def test_single_event_file_reads_the_same(client, events):
     ["/events/feed.ics", "/events/autumn-seminar/calendar.ics", "/events/feed/", "/news/feed/"],
 )
 def test_feeds_send_etag_and_last_modified_and_answer_304(client, events, path):
-    from tests.education.conftest import make_news
+    from tests.factories import make_news
 
     make_news("etag-news")
     first = client.get(path)

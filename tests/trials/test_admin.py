@@ -6,9 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.factories import make_trial
 from trials.models import Trial
 
-from .conftest import BAD_DIR, CTGOV_DIR, make_trial
+from .conftest import BAD_DIR, CTGOV_DIR
 
 
 @pytest.mark.django_db

@@ -13,10 +13,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.factories import make_trial
 from trials.alerts import trial_alerts_send
 from trials.models import Trial, TrialAlert, TrialChange
-
-from .conftest import make_trial
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import make_trial
 from trials.filters import TrialFilter
 from trials.models import Trial
-
-from .conftest import make_trial
 
 
 def errors_for(**params) -> dict:

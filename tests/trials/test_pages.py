@@ -13,10 +13,9 @@ from django.db import connection
 from django.urls import reverse
 
 from ion_portal.models import Person, Unit
+from tests.factories import make_trial
 from trials.exports import COLUMNS
 from trials.models import Intervention, Trial, TrialSite
-
-from .conftest import make_trial
 
 LIST = reverse("trials:list")
 

@@ -6,10 +6,9 @@ import pytest
 from django.urls import reverse
 
 from ion_portal.models import Person, Unit
+from tests.factories import make_trial
 from trials.forms import identifier_problems
 from trials.models import TrialSite
-
-from .conftest import make_trial
 
 GOOD = "62-year-old with stage IV NSCLC, PD-L1 80%, ECOG 1, no prior immunotherapy."
 

@@ -11,10 +11,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tests.factories import make_trial
 from trials.exports import COLUMNS
 from trials.models import StatusGroup, Trial, status_stale_before
-
-from .conftest import make_trial
 
 LIST = reverse("trials:list")
 TODAY = date(2026, 12, 1)
