@@ -110,11 +110,6 @@ def canonical_class(code: str) -> str | None:
     return _ALIASES.get(class_key(code))
 
 
-def is_deprecated_spelling(code: str) -> bool:
-    """True for an accepted spelling that is not the canonical code itself (to document and warn)."""
-    return code not in ImmunotherapyClass.values and canonical_class(code) is not None
-
-
 def family_of(code: str) -> str | None:
     """The family code of a class code (any accepted spelling), or None."""
     canonical = canonical_class(code)

@@ -1,12 +1,9 @@
 """The site's main sections, shown in the header navigation.
 
-Each domain app adds its section by listing it in SECTIONS, in the order of the menu. A section appears
-only when its URL name resolves, so an app that has not yet shipped its pages adds no dead link.
+Each domain app adds its section by listing it in SECTIONS, in the order of the menu.
 """
 
-from functools import cache
-
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # (URL name, label). Keep in menu order.
@@ -23,18 +20,6 @@ SECTIONS = [
 ]
 
 
-@cache
-def _resolvable() -> tuple[tuple[str, object], ...]:
-    found = []
-    for url_name, label in SECTIONS:
-        try:
-            reverse(url_name)
-        except NoReverseMatch:
-            continue
-        found.append((url_name, label))
-    return tuple(found)
-
-
 # Sections whose pages share a parent path other than the page linked: every page under it is "current".
 SECTION_PREFIXES = {"education:patients_immuno_oncology": "patients/"}
 
@@ -42,7 +27,7 @@ SECTION_PREFIXES = {"education:patients_immuno_oncology": "patients/"}
 def navigation(path: str = "") -> list[dict]:
     """The header's sections: url, label (translated at render time) and whether `path` is inside it."""
     items = []
-    for name, label in _resolvable():
+    for name, label in SECTIONS:
         url = reverse(name)
         prefix = url
         if name in SECTION_PREFIXES:

@@ -46,7 +46,6 @@ _SPELLING_RULES = [
     (re.compile(r"our\b"), "or"),
     (re.compile(r"tre\b"), "ter"),
 ]
-STOP_WORDS = frozenset({"a", "an", "and", "the", "of", "in", "on", "with", "or", "to", "my", "is"})
 
 
 def normalise(text: str) -> str:
@@ -58,11 +57,6 @@ def normalise(text: str) -> str:
     for pattern, replacement in _SPELLING_RULES:
         text = pattern.sub(replacement, text)
     return " ".join(text.split())
-
-
-def search_words(query: str) -> list[str]:
-    """The normalised words of a query that must all occur, stop words dropped."""
-    return [word for word in normalise(query).split() if word not in STOP_WORDS]
 
 
 # --- Vocabulary -----------------------------------------------------------------------------------
@@ -240,9 +234,6 @@ class CtcaeTerm(models.Model):
 
     def __str__(self):
         return f"{self.term} ({self.meddra_code})"
-
-    def grade_text(self, grade: int) -> str:
-        return getattr(self, f"grade_{grade}", "")
 
 
 class GradingScheme(models.Model):
@@ -765,15 +756,6 @@ class Recommendation(models.Model):
     def cited_sources(self) -> list[GuidelineSource]:
         """The guideline editions a row rests on: its `based_on` editions, else its own source."""
         return list(self.based_on.all()) or [self.source]
-
-    @property
-    def steroid_summary(self) -> str:
-        parts = [
-            self.steroid_drug,
-            self.steroid_dose,
-            self.get_steroid_route_display() if self.steroid_route else "",
-        ]
-        return " ".join(part for part in parts if part)
 
 
 # --- Task force -----------------------------------------------------------------------------------

@@ -173,11 +173,6 @@ class Recogniser:
                     ids.append(pk)
         return ids
 
-    def drug_for(self, name: str, other_names: list[str] = ()) -> Drug | None:
-        """The first drug an intervention names, or None."""
-        ids = self.drugs_for(name, other_names)
-        return self.drugs[ids[0]] if ids else None
-
     def classes_of(self, drug_ids: Iterable[int]) -> list[str]:
         return sorted({self.drugs[pk].immunotherapy_class for pk in drug_ids} - {""})
 
