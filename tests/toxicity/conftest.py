@@ -8,6 +8,7 @@ copied into its own transaction (tests.snapshots), which rolls back after the te
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from tests.snapshots import RowSnapshot
 
@@ -27,3 +28,17 @@ def guidelines(db, _toxicity_demo):
 
     _toxicity_demo.restore()
     return Toxicity.objects.published()
+
+
+@pytest.fixture(scope="module")
+def demo_guidelines(django_db_setup, django_db_blocker, _toxicity_demo):
+    """The demo guidelines for a module of read-only tests (the search and its benchmark): copied in once
+    for the module inside a transaction that is rolled back when the module ends; each test still rolls
+    its own changes back."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        _toxicity_demo.restore()
+        yield
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)

@@ -7,26 +7,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
 from toxicity.models import Toxicity
 from toxicity.search import VocabularyError, fold, load_vocabulary, normalise, search, stem
-
-
-@pytest.fixture(scope="module")
-def demo_guidelines(django_db_setup, django_db_blocker):
-    """The demo guidelines, loaded once for this module; every test rolls its own changes back."""
-    from toxicity import demo
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        demo.load()
-        yield
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -268,22 +268,6 @@ def run_benchmark(queries, language):
     return hits / len(queries), misses, noisy
 
 
-@pytest.fixture(scope="module")
-def demo_guidelines(django_db_setup, django_db_blocker):
-    """The demo guidelines, loaded once for this module (read-only), rolled back at the end."""
-    from django.db import transaction
-
-    from toxicity import demo
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        demo.load()
-        yield
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-
-
 def test_benchmark_has_enough_queries():
     assert len(ENGLISH) >= 80
     assert len(DUTCH) >= 80
