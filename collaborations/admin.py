@@ -2,9 +2,20 @@
 requests with their history, and saved searches."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from collaborations import models
+from ion_portal.admin_fields import choice_list_field
 from ion_portal.admin_publishing import PublishableAdminMixin
+from ion_portal.immunotherapy import ImmunotherapyClass
+
+# JSON lists of codes, edited as checkboxes (the model validators still check what is stored).
+CODE_LISTS = {
+    "therapy_classes": ImmunotherapyClass.choices,
+    "sexes": models.Sex.choices,
+    "quality_labels": models.QualityLabel.choices,
+}
 
 
 @admin.register(models.SampleType, models.DataType, models.Timepoint)
@@ -45,6 +56,11 @@ class PublishableAdmin(PublishableAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "summary", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["contact"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in CODE_LISTS:
+            return choice_list_field(db_field, CODE_LISTS[db_field.name])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(models.Platform)
@@ -107,6 +123,22 @@ class CollaborationRequestAdmin(admin.ModelAdmin):
 
 @admin.register(models.SavedSearch)
 class SavedSearchAdmin(admin.ModelAdmin):
+    """A member's alert: the filter is theirs (set on the directory page) and shown read-only."""
+
     list_display = ["name", "user", "kind", "frequency", "is_active", "last_sent_at"]
     list_filter = ["kind", "frequency", "is_active"]
     list_select_related = ["user"]
+    search_fields = ["name", "user__email"]
+    fields = ["name", "user", "kind", "filter_display", "frequency", "is_active", "last_sent_at"]
+    readonly_fields = ["user", "kind", "filter_display", "last_sent_at"]
+
+    @admin.display(description=_("filter"))
+    def filter_display(self, obj):
+        items = sorted((obj.query or {}).items())
+        if not items:
+            return "-"
+        return format_html_join(
+            ", ",
+            "{}: {}",
+            ((key, ", ".join(map(str, v)) if isinstance(v, list) else v) for key, v in items),
+        )

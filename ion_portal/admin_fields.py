@@ -89,3 +89,15 @@ def readable_list(items) -> str:
         else:
             parts.append(str(item))
     return "; ".join(part for part in parts if part) or "-"
+
+
+def choice_list_field(db_field, choices, **kwargs) -> forms.MultipleChoiceField:
+    """A JSON list of codes (["anti-pd-1", "car-t"]) as checkboxes: cleans to the list it stores."""
+    return forms.MultipleChoiceField(
+        label=str(db_field.verbose_name).capitalize(),
+        choices=choices,
+        required=not db_field.blank,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-columns"}),
+        help_text=kwargs.pop("help_text", ""),
+        **kwargs,
+    )

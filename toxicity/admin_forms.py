@@ -131,7 +131,7 @@ class RecommendationForm(forms.ModelForm):
             ) % {"high": high, "low": low}
         if not (cleaned.get("steroid_drug") or "").strip():
             described = [
-                str(self.fields[name].label)
+                str(Recommendation._meta.get_field(name).verbose_name)
                 for name in STEROID_DETAIL_FIELDS
                 if cleaned.get(name) not in (None, "")
             ]

@@ -172,8 +172,8 @@ class TrialAdmin(RegistryDisplays, PublishableAdminMixin, SimpleHistoryAdmin):
         "title_short",
         "overall_status",
         "status",
-        "in_scope",
         "site_count",
+        "scope_note",
         "last_update_posted",
     ]
     list_display_links = ["nct_id", "title_short"]
@@ -216,9 +216,9 @@ class TrialAdmin(RegistryDisplays, PublishableAdminMixin, SimpleHistoryAdmin):
     def title_short(self, obj):
         return Truncator(obj.brief_title).chars(90)
 
-    @admin.display(description=_("in scope"), boolean=True, ordering="scope_reason")
-    def in_scope(self, obj):
-        return not obj.scope_reason
+    @admin.display(description=_("outside scope because"), ordering="scope_reason")
+    def scope_note(self, obj):
+        return Truncator(obj.scope_reason).chars(70) or self.get_empty_value_display()
 
     @admin.display(description=_("network sites"), ordering="site_total")
     def site_count(self, obj):
