@@ -101,3 +101,15 @@ def choice_list_field(db_field, choices, **kwargs) -> forms.MultipleChoiceField:
         help_text=kwargs.pop("help_text", ""),
         **kwargs,
     )
+
+
+def without_related_links(formfield):
+    """Drop the add/change/delete/view icons beside a relation's select (rows of an inline stay on
+    one line; the related objects have their own admin pages)."""
+    from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, RelatedFieldWidgetWrapper):
+        widget.can_add_related = widget.can_change_related = False
+        widget.can_delete_related = widget.can_view_related = False
+    return formfield

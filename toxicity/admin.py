@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from ion_portal.admin_fields import without_related_links
 from ion_portal.admin_publishing import PublishableAdminMixin
 from ion_portal.immunotherapy import TherapyFamily
 from toxicity.admin_forms import RecommendationForm, RecommendationFormSet, ToxicityAdminForm
@@ -94,6 +95,9 @@ class RecommendationInline(admin.StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source").prefetch_related("based_on")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
 class TherapyFamilyFilter(admin.SimpleListFilter):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from ion_portal.admin_fields import LinesField, readable_list
+from ion_portal.admin_fields import LinesField, readable_list, without_related_links
 from ion_portal.admin_publishing import PublishableAdminMixin
 
 from .admin_forms import (
@@ -63,12 +63,17 @@ class InterventionInline(admin.TabularInline):
 
     @admin.display(description=_("other names"))
     def other_names_text(self, obj):
-        return readable_list(obj.other_names)
+        names = obj.other_names or []
+        shown = readable_list(names[:6])
+        if len(names) > 6:
+            more = len(names) - 6
+            shown += " " + ngettext("(and %d more)", "(and %d more)", more) % more
+        return shown
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "other_names":
             return LinesField(label=_("Other names"), rows=2, max_item_length=300)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
 class TrialSiteInline(admin.StackedInline):

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.forms import inlineformset_factory
 
+from tests.admin_helpers import admin_form_data
 from toxicity.admin_forms import RecommendationForm, RecommendationFormSet
 from toxicity.models import GuidelineSource, Recommendation, Toxicity
 
@@ -165,37 +166,14 @@ def test_formset_with_a_deleted_duplicate_is_valid(guidelines):
     assert formset.is_valid(), formset.errors
 
 
-def _admin_post_data(response) -> dict:
-    """The change form's current values, as a browser would post them."""
-    data = {}
-    adminform = response.context["adminform"]
-    for name in adminform.form.fields:
-        value = adminform.form[name].value()
-        if value is None:
-            continue
-        data[name] = value
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name in formset.management_form.fields:
-            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
-        for form in formset.forms:
-            for name in form.fields:
-                value = form[name].value()
-                if name == "hormones":
-                    value = form.fields[name].prepare_value(value)
-                if value is None or value is False:
-                    continue
-                data[f"{form.prefix}-{name}"] = value
-    return data
-
-
 def test_curator_saves_a_grade_in_the_admin_and_a_bad_row_keeps_what_was_typed(
     guidelines, curator_client
 ):
     colitis = Toxicity.objects.get(slug="colitis")
+    published_at = colitis.published_at
     url = f"/admin/toxicity/toxicity/{colitis.pk}/change/"
     response = curator_client.get(url)
-    data = _admin_post_data(response)
+    data = admin_form_data(response)
     prefix = next(
         key[: -len("-id")]
         for key, value in data.items()
@@ -224,6 +202,7 @@ def test_curator_saves_a_grade_in_the_admin_and_a_bad_row_keeps_what_was_typed(
     # Nothing else moved: the families are still the checkpoint inhibitors only.
     colitis.refresh_from_db()
     assert colitis.therapy_families == "|checkpoint-inhibitor|"
+    assert colitis.published_at == published_at.replace(microsecond=0)  # as the admin shows it
 
 
 def test_guideline_form_shows_checkboxes_and_no_raw_json_or_pipes(guidelines, curator_client):
