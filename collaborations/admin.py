@@ -66,6 +66,7 @@ class PublishableAdmin(PublishableAdminMixin, admin.ModelAdmin):
 @admin.register(models.Platform)
 class PlatformAdmin(PublishableAdmin):
     list_display = ["name", "unit", "access_model", "status", "published_at"]
+    list_filter = ["status", "access_model", "unit"]
     filter_horizontal = [
         "techniques",
         "sample_types",
@@ -84,6 +85,7 @@ class SampleCountInline(admin.TabularInline):
 @admin.register(models.SampleCollection)
 class SampleCollectionAdmin(PublishableAdmin):
     list_display = ["name", "unit", "size_band", "status", "published_at"]
+    list_filter = ["status", "size_band", "unit"]
     inlines = [SampleCountInline]
     autocomplete_fields = ["contact", "linked_trials"]
     filter_horizontal = [
@@ -115,6 +117,7 @@ class CollaborationRequestAdmin(admin.ModelAdmin):
 
     list_display = ["title", "requester", "state", "created_at", "last_activity_at"]
     list_filter = ["state"]
+    date_hierarchy = "created_at"
     search_fields = ["title", "requester__email"]
     list_select_related = ["requester"]
     inlines = [RequestItemInline, RequestEventInline]

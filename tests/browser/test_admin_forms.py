@@ -133,6 +133,8 @@ def test_guideline_and_trial_forms_and_lists_fit_1280_px_without_raw_inputs(cura
         "/admin/collaborations/samplecollection/",
         "/admin/collaborations/collaborationrequest/",
         "/admin/ion_portal/user/",
+        f"/nl/admin/toxicity/toxicity/{colitis.pk}/change/",
+        "/nl/admin/trials/trial/",
     ]:
         page.goto(url)
         # Open every folded part: what is inside must fit too.
