@@ -2,9 +2,20 @@
 requests with their history, and saved searches."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from collaborations import models
+from ion_portal.admin_fields import choice_list_field
 from ion_portal.admin_publishing import PublishableAdminMixin
+from ion_portal.immunotherapy import ImmunotherapyClass
+
+# JSON lists of codes, edited as checkboxes (the model validators still check what is stored).
+CODE_LISTS = {
+    "therapy_classes": ImmunotherapyClass.choices,
+    "sexes": models.Sex.choices,
+    "quality_labels": models.QualityLabel.choices,
+}
 
 
 @admin.register(models.SampleType, models.DataType, models.Timepoint)
@@ -46,10 +57,16 @@ class PublishableAdmin(PublishableAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["contact"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in CODE_LISTS:
+            return choice_list_field(db_field, CODE_LISTS[db_field.name])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(models.Platform)
 class PlatformAdmin(PublishableAdmin):
     list_display = ["name", "unit", "access_model", "status", "published_at"]
+    list_filter = ["status", "access_model", "unit"]
     filter_horizontal = [
         "techniques",
         "sample_types",
@@ -68,6 +85,7 @@ class SampleCountInline(admin.TabularInline):
 @admin.register(models.SampleCollection)
 class SampleCollectionAdmin(PublishableAdmin):
     list_display = ["name", "unit", "size_band", "status", "published_at"]
+    list_filter = ["status", "size_band", "unit"]
     inlines = [SampleCountInline]
     autocomplete_fields = ["contact", "linked_trials"]
     filter_horizontal = [
@@ -99,6 +117,7 @@ class CollaborationRequestAdmin(admin.ModelAdmin):
 
     list_display = ["title", "requester", "state", "created_at", "last_activity_at"]
     list_filter = ["state"]
+    date_hierarchy = "created_at"
     search_fields = ["title", "requester__email"]
     list_select_related = ["requester"]
     inlines = [RequestItemInline, RequestEventInline]
@@ -107,6 +126,22 @@ class CollaborationRequestAdmin(admin.ModelAdmin):
 
 @admin.register(models.SavedSearch)
 class SavedSearchAdmin(admin.ModelAdmin):
+    """A member's alert: the filter is theirs (set on the directory page) and shown read-only."""
+
     list_display = ["name", "user", "kind", "frequency", "is_active", "last_sent_at"]
     list_filter = ["kind", "frequency", "is_active"]
     list_select_related = ["user"]
+    search_fields = ["name", "user__email"]
+    fields = ["name", "user", "kind", "filter_display", "frequency", "is_active", "last_sent_at"]
+    readonly_fields = ["user", "kind", "filter_display", "last_sent_at"]
+
+    @admin.display(description=_("filter"))
+    def filter_display(self, obj):
+        items = sorted((obj.query or {}).items())
+        if not items:
+            return "-"
+        return format_html_join(
+            ", ",
+            "{}: {}",
+            ((key, ", ".join(map(str, v)) if isinstance(v, list) else v) for key, v in items),
+        )

@@ -79,16 +79,22 @@ class UserAdmin(DjangoUserAdmin):
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "institution", "parent"]
     list_filter = ["kind", "institution"]
+    list_select_related = ["parent"]
     search_fields = ["name", "short_name", "institution", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "role", "specialty", "unit", "on_steering_committee", "is_demo"]
+    list_display = ["name", "role", "specialty", "unit", "on_steering_committee", "is_demo"]
     list_filter = ["on_steering_committee", "is_demo", "specialty"]
+    list_select_related = ["unit"]
     search_fields = ["first_name", "last_name", "email", "orcid"]
     autocomplete_fields = ["unit", "user"]
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def name(self, obj):
+        return obj.display_name
 
 
 @admin.register(CancerType)
@@ -133,6 +139,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 @admin.register(ContactMessage)
 class ContactMessageAdmin(admin.ModelAdmin):
     list_display = ["subject", "name", "email", "created_at"]
+    date_hierarchy = "created_at"
     search_fields = ["subject", "name", "email", "message"]
     readonly_fields = ["name", "email", "subject", "message", "created_at"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, PARTNERS_GROUP, User
 from tests.factories import PASSWORD, give_second_factor, make_user
@@ -43,6 +44,9 @@ def _fast_and_isolated(settings):
     cache.clear()
     yield
     cache.clear()
+    # A request to a /nl/ page leaves Dutch active in this thread (LocaleMiddleware activates, nothing
+    # deactivates): the next test's reverse() would give /nl/ URLs and its pages would be Dutch.
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 """Admin of the toxicity app: curators edit guidelines (with history), the task force, the rota and consults."""
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from ion_portal.admin_fields import without_related_links
 from ion_portal.admin_publishing import PublishableAdminMixin
-from ion_portal.immunotherapy import ImmunotherapyClass, TherapyFamily
+from ion_portal.immunotherapy import TherapyFamily
+from toxicity.admin_forms import RecommendationForm, RecommendationFormSet, ToxicityAdminForm
 from toxicity.models import (
     ConsultRequest,
     CtcaeTerm,
@@ -18,8 +19,6 @@ from toxicity.models import (
     Recommendation,
     TaskForceMember,
     Toxicity,
-    codes_to_text,
-    text_to_codes,
 )
 
 
@@ -51,72 +50,54 @@ class GradingSchemeAdmin(SimpleHistoryAdmin):
 
 
 class RecommendationInline(admin.StackedInline):
+    """The recommendations of a guideline, one block per grade and source: the decisions in view,
+    the details folded away."""
+
     model = Recommendation
+    form = RecommendationForm
+    formset = RecommendationFormSet
     extra = 0
     autocomplete_fields = ["source"]
-    filter_horizontal = ["based_on"]
     fieldsets = [
         (
             None,
-            {"fields": [("grade", "source", "scenario"), "based_on", ("action", "action_note")]},
-        ),
-        (
-            _("Treatment"),
             {
                 "fields": [
-                    "treatment",
-                    ("steroid_drug", "steroid_dose", "steroid_route", "steroid_purpose"),
-                    ("steroid_mg_per_kg_min", "steroid_mg_per_kg_max"),
-                    ("steroid_taper", "steroid_taper_weeks"),
-                    "hormones",
-                    ("escalation_agents", "escalation_trigger"),
+                    ("grade", "source", "scenario"),
+                    ("action", "action_note"),
+                    ("steroid_drug", "steroid_dose", "steroid_route"),
+                    ("steroid_taper", "setting"),
+                    ("evidence_level", "verification"),
                 ]
             },
         ),
         (
-            _("Setting and evidence"),
+            _("Steroid course and other treatment"),
             {
+                "classes": ["collapse"],
                 "fields": [
-                    "consults",
-                    "workup",
-                    ("setting", "evidence_level", "verification"),
-                    "notes",
-                    "order",
-                ]
+                    "treatment",
+                    ("steroid_purpose", "steroid_taper_weeks"),
+                    ("steroid_mg_per_kg_min", "steroid_mg_per_kg_max"),
+                    "hormones",
+                    ("escalation_agents", "escalation_trigger"),
+                ],
+            },
+        ),
+        (
+            _("Consults, work-up, sources and notes"),
+            {
+                "classes": ["collapse"],
+                "fields": ["consults", "workup", "based_on", "notes", "order"],
             },
         ),
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source").prefetch_related("based_on")
 
-class ToxicityAdminForm(forms.ModelForm):
-    """Families and higher-risk classes are picked from the one vocabulary, stored as |code|code|."""
-
-    families = forms.MultipleChoiceField(
-        label=_("Applies to (therapy families)"),
-        choices=TherapyFamily.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    higher_risk = forms.MultipleChoiceField(
-        label=_("Classes with a higher risk"),
-        choices=ImmunotherapyClass.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-
-    class Meta:
-        model = Toxicity
-        fields = "__all__"  # noqa: DJ007 (the fieldsets choose what is shown; families replaces therapy_families)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["families"].initial = text_to_codes(self.instance.therapy_families)
-        self.fields["higher_risk"].initial = text_to_codes(self.instance.higher_risk_classes)
-
-    def clean(self):
-        cleaned = super().clean()
-        self.instance.therapy_families = codes_to_text(cleaned.get("families") or [])
-        self.instance.higher_risk_classes = codes_to_text(cleaned.get("higher_risk") or [])
-        return cleaned
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
 class TherapyFamilyFilter(admin.SimpleListFilter):
@@ -160,16 +141,32 @@ class ToxicityAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
     publish_requires_clean = True
     publish_refused_message = _("Not published, a reviewer and review date are needed first: %s")
     fieldsets = [
-        (None, {"fields": ["name", "slug", "organ_system", "summary", "grading_scheme"]}),
-        (_("Search"), {"fields": ["aliases", "symptoms", "ctcae_term", "meddra_code"]}),
         (
-            _("Applies to"),
+            None,
             {
                 "fields": [
-                    "families",
-                    ("higher_risk", "higher_risk_note"),
+                    ("name", "slug"),
+                    ("organ_system", "grading_scheme", "specialist"),
+                    "summary",
                 ]
             },
+        ),
+        (
+            _("Review and publication"),
+            {
+                "description": _(
+                    "Nothing reaches clinicians unreviewed: publishing needs a reviewer and a review date."
+                ),
+                "fields": [
+                    ("status", "published_at"),
+                    ("reviewer", "reviewed_on", "next_review_on"),
+                    ("version", "is_demo"),
+                ],
+            },
+        ),
+        (
+            _("Applies to"),
+            {"fields": ["families", "higher_risk", "higher_risk_note"]},
         ),
         (
             _("Clinical content"),
@@ -177,26 +174,24 @@ class ToxicityAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
                 "fields": [
                     "workup",
                     "red_flags",
-                    "specialist",
                     "call_task_force_when",
                     "must_not_miss",
-                    "contraindicated_agents",
+                    ("contraindicated_agents", "is_endocrinopathy"),
                     "avoid_drugs",
-                    "is_endocrinopathy",
                 ]
             },
         ),
         (
-            _("Review and publication"),
+            _("Search: other names, symptoms and codes"),
             {
-                "fields": [
-                    ("version", "is_demo"),
-                    ("reviewer", "reviewed_on", "next_review_on"),
-                    ("status", "published_at"),
-                ]
+                "classes": ["collapse"],
+                "fields": ["aliases", "symptoms", ("ctcae_term", "meddra_code")],
             },
         ),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organ_system", "reviewer")
 
 
 @admin.register(CtcaeTerm)

@@ -4,55 +4,87 @@ from __future__ import annotations
 
 import json
 
-from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from ion_portal.admin_fields import LinesField, readable_list, without_related_links
 from ion_portal.admin_publishing import PublishableAdminMixin
 
+from .admin_forms import (
+    RegistryDisplays,
+    TrialAdminForm,
+    is_imported,
+    registry_fields,
+    registry_formfield,
+    registry_readonly,
+)
 from .forms import ImportUploadForm
 from .models import (
     ArmGroup,
     Drug,
-    ImmunotherapyClass,
     Intervention,
     Trial,
     TrialLocation,
     TrialSite,
-    join_codes,
-    split_codes,
 )
-from .services import UPSTREAM_FIELDS, import_upload, trials_recognise
+from .services import import_upload, trials_recognise
 from .tasks import refresh_trials
 
 
 class InterventionInline(admin.TabularInline):
+    """On an imported trial the registry's words are read-only; the recognised drugs stay editable."""
+
     model = Intervention
     extra = 0
     fields = ["position", "type", "name", "other_names", "drug", "drugs"]
     autocomplete_fields = ["drug", "drugs"]
+    REGISTRY = ["position", "type", "name", "other_names_text"]
+
+    def get_fields(self, request, obj=None):
+        if is_imported(obj):
+            return [*self.REGISTRY, "drug", "drugs"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.REGISTRY if is_imported(obj) else []
+
+    def has_add_permission(self, request, obj=None):
+        return not is_imported(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_imported(obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("other names"))
+    def other_names_text(self, obj):
+        names = obj.other_names or []
+        shown = readable_list(names[:6])
+        if len(names) > 6:
+            more = len(names) - 6
+            shown += " " + ngettext("(and %d more)", "(and %d more)", more) % more
+        return shown
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "other_names":
+            return LinesField(label=_("Other names"), rows=2, max_item_length=300)
+        return without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
-class TrialSiteInline(admin.TabularInline):
+class TrialSiteInline(admin.StackedInline):
     """Every site, proposed ones included: a curator confirms (or rejects) a site proposed by an import."""
 
     model = TrialSite
-    extra = 1
+    extra = 0
     fields = [
-        "unit",
-        "state",
-        "proposed_from",
-        "local_status",
-        "principal_investigator",
-        "referral_contact",
-        "referral_email",
-        "public_phone",
-        "public_email",
+        ("unit", "state", "proposed_from"),
+        ("local_status", "principal_investigator", "referral_contact"),
+        ("referral_email", "public_phone", "public_email"),
     ]
     readonly_fields = ["proposed_from"]
     autocomplete_fields = ["unit", "principal_investigator", "referral_contact"]
@@ -64,42 +96,18 @@ class TrialSiteInline(admin.TabularInline):
 class ArmGroupInline(admin.TabularInline):
     model = ArmGroup
     extra = 0
-    fields = ["position", "label", "type", "intervention_names"]
+    fields = ["position", "label", "type", "interventions_text"]
     readonly_fields = fields
     can_delete = False
+    classes = ["collapse"]
+    verbose_name_plural = _("arms (from ClinicalTrials.gov, not editable)")
+
+    @admin.display(description=_("interventions"))
+    def interventions_text(self, obj):
+        return readable_list(obj.intervention_names)
 
     def has_add_permission(self, request, obj=None):
         return False  # arms come from the registry record
-
-
-class TrialAdminForm(forms.ModelForm):
-    """Immunotherapy classes edited as checkboxes, stored pipe-delimited."""
-
-    therapy_classes = forms.MultipleChoiceField(
-        label=_("Immunotherapy classes"),
-        choices=ImmunotherapyClass.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Trial
-        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown; classes replaces immunotherapy_classes)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["therapy_classes"].initial = split_codes(
-                self.instance.immunotherapy_classes
-            )
-
-    def save(self, commit=True):
-        chosen = join_codes(self.cleaned_data.get("therapy_classes") or [])
-        if chosen != self.instance.immunotherapy_classes:
-            # A curator's choice: recognition re-runs no longer change it (clear the box to undo).
-            self.instance.classes_overridden = True
-        self.instance.immunotherapy_classes = chosen
-        return super().save(commit)
 
 
 class RecruitmentFilter(admin.SimpleListFilter):
@@ -159,17 +167,21 @@ class ProposedSiteFilter(admin.SimpleListFilter):
 
 
 @admin.register(Trial)
-class TrialAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
+class TrialAdmin(RegistryDisplays, PublishableAdminMixin, SimpleHistoryAdmin):
+    """Curators set what the network decides (publication, scope, classes, setting, notes, cancer types,
+    network sites); an imported trial's registry fields are read-only, refreshed by every import."""
+
     form = TrialAdminForm
     list_display = [
         "nct_id",
-        "brief_title",
+        "title_short",
         "overall_status",
         "status",
+        "site_count",
+        "scope_note",
         "last_update_posted",
-        "last_synced_at",
-        "scope_reason",
     ]
+    list_display_links = ["nct_id", "title_short"]
     list_filter = [
         "status",
         ScopeFilter,
@@ -177,6 +189,7 @@ class TrialAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
         RecruitmentFilter,
         "overall_status",
         HasSiteFilter,
+        "line_of_therapy",
         "study_type",
         "source",
         "cancer_types",
@@ -189,58 +202,85 @@ class TrialAdmin(PublishableAdminMixin, SimpleHistoryAdmin):
         "interventions__name",
         "search_terms",
     ]
-    readonly_fields = [
-        "scope_reason",
-        "raw_record_display",
-        "source",
-        "last_synced_at",
-        "created_at",
-        "updated_at",
-    ]
+    search_help_text = _("NCT ID, title, acronym, intervention or drug name.")
     filter_horizontal = ["cancer_types"]
     inlines = [TrialSiteInline, InterventionInline, ArmGroupInline]
     actions = ["publish", "unpublish", "refresh_from_ctgov", "recognise"]
     change_list_template = "admin/trials/trial/change_list.html"
-    fieldsets = [
-        (_("Publication (local)"), {"fields": ["status", "published_at"]}),
-        (
-            _("Local curation"),
-            {
-                "fields": [
-                    "scope_reason",
-                    "therapy_classes",
-                    "classes_overridden",
-                    "line_of_therapy",
-                    "local_notes",
-                    "cancer_types",
-                ]
-            },
-        ),
-        (
-            _("From ClinicalTrials.gov"),
-            {
-                "classes": ["collapse"],
-                "description": _(
-                    "Refreshed on every import: edits here are overwritten by the next refresh."
-                ),
-                # Exactly what an import refreshes, so the warning above holds.
-                "fields": ["nct_id", *UPSTREAM_FIELDS],
-            },
-        ),
-        (
-            _("Source"),
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    "source",
-                    "last_synced_at",
-                    "created_at",
-                    "updated_at",
-                    "raw_record_display",
-                ],
-            },
-        ),
-    ]
+    SOURCE_FIELDS = ["source", "last_synced_at", "created_at", "updated_at", "raw_record_display"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(site_total=Count("sites", distinct=True))
+            .defer("raw_record", "eligibility_criteria", "brief_summary", "search_terms")
+        )
+
+    @admin.display(description=_("title"), ordering="brief_title")
+    def title_short(self, obj):
+        return Truncator(obj.brief_title).chars(90)
+
+    @admin.display(description=_("outside scope because"), ordering="scope_reason")
+    def scope_note(self, obj):
+        return Truncator(obj.scope_reason).chars(70) or self.get_empty_value_display()
+
+    @admin.display(description=_("network sites"), ordering="site_total")
+    def site_count(self, obj):
+        return obj.site_total
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["scope_reason", *self.SOURCE_FIELDS, *registry_readonly(obj)]
+
+    def get_fieldsets(self, request, obj=None):
+        if is_imported(obj):
+            registry_title = _("From ClinicalTrials.gov: imported, not editable")
+            registry_note = _(
+                "Imported from ClinicalTrials.gov: these fields cannot be edited here. Every refresh "
+                "replaces them with the registry's record; corrections belong in the registry."
+            )
+        else:
+            registry_title = _("Registry record (entered by hand)")
+            registry_note = _(
+                "This trial was entered by hand: an import of the same NCT ID will replace these fields."
+            )
+        return [
+            (
+                _("Publication (curated)"),
+                {
+                    "description": _(
+                        "Set by curators and never changed by an import: publication, scope, "
+                        "classes, setting, notes for referrers and cancer types."
+                    ),
+                    "fields": [("status", "published_at"), "scope_reason"],
+                },
+            ),
+            (
+                _("Local curation"),
+                {
+                    "fields": [
+                        "therapy_classes",
+                        ("line_of_therapy", "classes_overridden"),
+                        "local_notes",
+                        "cancer_types",
+                    ]
+                },
+            ),
+            (
+                registry_title,
+                {
+                    "classes": ["collapse", "registry-fields"],
+                    "description": registry_note,
+                    "fields": registry_fields(obj),
+                },
+            ),
+            (_("Source"), {"classes": ["collapse"], "fields": self.SOURCE_FIELDS}),
+        ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return registry_formfield(db_field) or super().formfield_for_dbfield(
+            db_field, request, **kwargs
+        )
 
     @admin.display(description=_("raw source record"))
     def raw_record_display(self, obj):
