@@ -29,14 +29,32 @@ Columns (one row per trial; multi-valued cells are joined with "; "):
 
 Every row is built from prefetched data, so the export runs a fixed number of queries per chunk of rows,
 and rows stream out (all matching rows, never one page).
+
+**An export cannot look complete when it is not.** The last line of every export is a trailer,
+`# end of export: <N> trials`, written only after the last row: a client checks that the last line is the
+trailer and that N equals the rows it read. A body without it was cut (a worker killed by its timeout, a
+dropped connection). The HTTP body is also sent with chunked transfer encoding (no Content-Length): a
+server that dies mid-stream never sends the final zero-length chunk, so HTTP clients raise an error
+(`requests`: ChunkedEncodingError; curl: "transfer closed with outstanding read data").
+
+On PostgreSQL the rows are read through a server-side cursor inside a transaction (a cursor outside one is
+declared WITH HOLD, and PostgreSQL would first spool the whole result to temporary files), selecting only
+the columns the CSV shows (never `raw_record` or `search_vector`).
+
+The complete registry is also built in the background by `manage.py build_trial_dump` (daily and after a
+sync; trials/dump.py) and served as a gzip file with its generation time and row count.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Iterator
 
+from django.db import transaction
 from django.db.models import Prefetch
+
+from ion_portal.models import CancerType
 
 from .models import Intervention, Trial, TrialSite
 
@@ -67,7 +85,29 @@ COLUMNS = [
     "ctgov_url",
 ]
 
-CHUNK_SIZE = 500
+CHUNK_SIZE = 2000
+TRAILER_PREFIX = "# end of export: "
+# The Trial columns the CSV reads (trial_row and the properties it uses): nothing else is fetched.
+TRIAL_FIELDS = (
+    "pk",
+    "nct_id",
+    "acronym",
+    "brief_title",
+    "overall_status",
+    "status_verified",
+    "phases",
+    "study_type",
+    "conditions",
+    "immunotherapy_classes",
+    "sex",
+    "minimum_age",
+    "maximum_age",
+    "enrollment_count",
+    "start_date",
+    "primary_completion_date",
+    "last_update_posted",
+    "lead_sponsor",
+)
 
 
 class _Echo:
@@ -77,12 +117,28 @@ class _Echo:
         return value
 
 
+def trailer(rows: int) -> str:
+    """The last line of a complete export."""
+    return f"{TRAILER_PREFIX}{rows} trials"
+
+
 def export_queryset(queryset):
-    """The queryset with everything a CSV row needs prefetched (no per-row queries)."""
-    return queryset.prefetch_related(
-        "cancer_types",
-        Prefetch("interventions", queryset=Intervention.objects.select_related("drug")),
-        Prefetch("sites", queryset=TrialSite.objects.select_related("unit")),
+    """The queryset with only the CSV's columns and everything a row needs prefetched (no per-row
+    queries; the prefetches also read only the columns shown)."""
+    return queryset.only(*TRIAL_FIELDS).prefetch_related(
+        Prefetch("cancer_types", queryset=CancerType.objects.only("pk", "name")),
+        Prefetch(
+            "interventions",
+            queryset=Intervention.objects.only(
+                "pk", "trial_id", "name", "type", "position", "drug__name"
+            ).select_related("drug"),
+        ),
+        Prefetch(
+            "sites",
+            queryset=TrialSite.objects.only(
+                "pk", "trial_id", "local_status", "unit__name"
+            ).select_related("unit"),
+        ),
     )
 
 
@@ -136,7 +192,28 @@ def iter_rows(queryset, *, base_url: str = "") -> Iterator[list[str]]:
 
 
 def iter_csv_lines(queryset, *, base_url: str = "") -> Iterable[str]:
-    """CSV text lines for a streaming HTTP response (StreamingHttpResponse(iter_csv_lines(qs)))."""
+    """CSV text lines for a streaming HTTP response (StreamingHttpResponse(iter_csv_lines(qs))), the
+    trailer last. Read in one transaction: on PostgreSQL the server-side cursor streams (no WITH HOLD
+    spool). The trailer counts the rows actually written, so it is exact whatever changes meanwhile."""
     writer = csv.writer(_Echo())
-    for row in iter_rows(queryset, base_url=base_url):
-        yield writer.writerow(row)
+    rows = -1  # the header is not a trial
+    with transaction.atomic(using=queryset.db):
+        for row in iter_rows(queryset, base_url=base_url):
+            rows += 1
+            yield writer.writerow(row)
+    yield writer.writerow([trailer(rows)])
+
+
+def check_complete(text: str) -> list[list[str]]:
+    """The rows of an export (header first, trailer removed); raises ValueError when the trailer is
+    missing or its count differs from the rows read: for clients and tests."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or len(rows[-1]) != 1 or not rows[-1][0].startswith(TRAILER_PREFIX):
+        raise ValueError(
+            "The export is incomplete: its last line is not the end-of-export trailer."
+        )
+    expected = int(rows[-1][0].removeprefix(TRAILER_PREFIX).split()[0])
+    rows = rows[:-1]
+    if expected != len(rows) - 1:
+        raise ValueError(f"The export is incomplete: {len(rows) - 1} of {expected} trials.")
+    return rows

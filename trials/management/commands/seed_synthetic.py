@@ -125,7 +125,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             if model is Trial:
                 cursor.execute(
-                    f"CREATE TEMP TABLE IF NOT EXISTS {table} ON COMMIT DELETE ROWS "
+                    f"CREATE TEMP TABLE IF NOT EXISTS {table} ON COMMIT DELETE ROWS "  # noqa: S608
                     f"AS SELECT {columns} FROM trials_trial WITH NO DATA"
                 )
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -138,7 +138,7 @@ class Command(BaseCommand):
                     copy.write_row(row)
             if model is Trial:  # into the real table with the search vector; the ids the rows need
                 cursor.execute(
-                    f"INSERT INTO trials_trial ({columns}, search_vector) "
+                    f"INSERT INTO trials_trial ({columns}, search_vector) "  # noqa: S608
                     f"SELECT {columns}, {SEARCH_VECTOR_SQL} FROM {table} RETURNING nct_id, id"
                 )
                 ids = dict(cursor.fetchall())
