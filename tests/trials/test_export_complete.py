@@ -143,3 +143,29 @@ def test_check_complete_refuses_a_trailer_whose_count_differs():
     text = "nct_id\r\nNCT00000001\r\n# end of export: 2 trials\r\n"
     with pytest.raises(ValueError, match="1 of 2"):
         check_complete(text)
+
+
+def test_the_complete_dump_is_built_atomically_and_served_with_its_count(
+    client, settings, tmp_path, trials
+):
+    import gzip
+
+    from django.core.management import call_command
+
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    make_trial("NCT00000999", publish=False)  # a draft is never exported
+    assert client.get("/api/v1/trials/dump/").status_code == 404  # not built yet
+
+    call_command("build_trial_dump", verbosity=0)
+
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [
+        "ion-trials-all.csv.gz",
+        "ion-trials-all.json",
+    ]  # no temporary file left behind
+    response = client.get("/api/v1/trials/dump/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/gzip"
+    assert response["X-Row-Count"] == "30"
+    assert response["X-Generated-At"]
+    rows = check_complete(gzip.decompress(b"".join(response.streaming_content)).decode())
+    assert len(rows) == 31 and "NCT00000999" not in {r[0] for r in rows}
