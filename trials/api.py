@@ -39,6 +39,7 @@ from .models import (
     Trial,
     TrialSite,
 )
+from .pagination import TrialPagination
 from .serializers import DrugSerializer, TrialSerializer
 
 
@@ -191,16 +192,22 @@ class TrialViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = TrialFilter
     lookup_field = "nct_id"
     lookup_value_regex = r"NCT[0-9]{8}"
+    pagination_class = TrialPagination  # the total is a cached count
 
     def get_queryset(self):
-        # Fixed number of queries per page: COUNT, the page, and one prefetch per relation.
-        return Trial.objects.published().prefetch_related(
-            "cancer_types",
-            Prefetch("interventions", queryset=Intervention.objects.select_related("drug")),
-            Prefetch(
-                "sites",
-                queryset=TrialSite.objects.select_related("unit", "principal_investigator"),
-            ),
+        # Fixed number of queries per page: COUNT (cached until the registry changes), the page, and
+        # one prefetch per relation. The raw record and the search vector are never read.
+        return (
+            Trial.objects.published()
+            .defer(*Trial.LIST_DEFERRED)
+            .prefetch_related(
+                "cancer_types",
+                Prefetch("interventions", queryset=Intervention.objects.select_related("drug")),
+                Prefetch(
+                    "sites",
+                    queryset=TrialSite.objects.select_related("unit", "principal_investigator"),
+                ),
+            )
         )
 
     def get_renderers(self):

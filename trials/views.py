@@ -30,6 +30,7 @@ from .exports import iter_csv_lines
 from .filters import STATUS_ALL, TrialFilter, facet_counts, with_default_status
 from .forms import ReferralForm, TrialAlertForm
 from .models import STATUS_GROUPS, Intervention, StatusGroup, Trial, TrialChange, TrialSite
+from .pagination import CachedCountPaginator
 from .search import did_you_mean, match_reasons, understand
 from .tasks import send_referral
 
@@ -38,7 +39,9 @@ HISTORY_SIZE = 20
 
 
 def _filterset(request) -> TrialFilter:
-    return TrialFilter(with_default_status(request.GET), queryset=Trial.objects.published())
+    # What the list shows: never the raw record, the search vector or the criteria text.
+    queryset = Trial.objects.published().defer(*Trial.LIST_DEFERRED, "eligibility_criteria")
+    return TrialFilter(with_default_status(request.GET), queryset=queryset)
 
 
 class TrialListView(ListView):
@@ -46,6 +49,7 @@ class TrialListView(ListView):
 
     template_name = "trials/trial_list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator  # the total is cached until the registry changes
     context_object_name = "trials"
 
     def get_queryset(self):
@@ -118,7 +122,9 @@ class TrialDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Trial.objects.published().prefetch_related(
+            Trial.objects.published()
+            .defer("raw_record", "search_vector")
+            .prefetch_related(
                 "cancer_types",
                 Prefetch(
                     "interventions",
