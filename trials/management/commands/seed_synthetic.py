@@ -261,8 +261,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{done}/{trials} trials ({rate:.0f}/s)")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # VACUUM too: a bulk load leaves the visibility map unset, so the covering index's
+                # index-only scans would still visit every row until autovacuum came by.
                 cursor.execute(
-                    "ANALYZE trials_trial; ANALYZE trials_intervention; ANALYZE trials_trialsite"
+                    "VACUUM (ANALYZE) trials_trial, trials_trial_cancer_types, trials_intervention, "
+                    "trials_intervention_drugs, trials_trialsite"
                 )
         invalidate_facet_cache()  # bulk writes send no signals
         self.stdout.write(
