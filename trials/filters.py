@@ -26,12 +26,14 @@ import contextvars
 import hashlib
 import uuid
 from contextlib import contextmanager
+from datetime import datetime
 
 import django_filters
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -318,6 +320,13 @@ def cached_count(queryset) -> int:
     """COUNT(*) of a queryset, cached per SQL until the registry changes (the facet version): the
     unfiltered list and every API or FHIR page after the first cost no scan."""
     sql, params = queryset.query.sql_with_params()
+    # published() compares with "now": that parameter changes every request, so it is left out of the
+    # key (a trial scheduled for publication is counted at the next invalidation or expiry).
+    now = timezone.now()
+    params = tuple(
+        "<now>" if isinstance(p, datetime) and abs((p - now).total_seconds()) < 60 else p
+        for p in params
+    )
     version = cache.get(FACET_VERSION_KEY) or "0"
     digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
     key = f"trials:count:{version}:{digest}"
