@@ -29,16 +29,16 @@ import json
 import os
 import random
 import statistics
-import sys
 import threading
 import time
 import urllib.parse
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from trials.exports import TRAILER_PREFIX
+TRAILER_PREFIX = (
+    "# end of export: "  # as trials/exports.py (not imported: this script needs no Django)
+)
 
 PHASES = ["PHASE1", "PHASE2", "PHASE3", "NA", "EARLY_PHASE1", "PHASE4"]
-CLASSES = ["anti-pd-1", "anti-pd-l1", "anti-ctla-4", "car-t", "bispecific-t-cell-engager"]
+CLASSES = ["anti-pd-1", "anti-pd-l1", "anti-ctla-4", "car-t", "bispecific"]
 SEXES = ["FEMALE", "MALE"]
 TERMS = ["pembrolizumab", "nivolumab", "melanoma", "lung", "keytruda", "atezolizumab"]
 

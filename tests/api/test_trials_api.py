@@ -262,3 +262,15 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries):
     # The trial, then one query per prefetched relation (cancer types, interventions, sites).
     with django_assert_num_queries(4):
         assert client.get(f"{LIST}{trial.nct_id}/").status_code == 200
+
+
+def test_the_total_is_counted_once_until_the_registry_changes(client, django_assert_num_queries):
+    for _ in range(3):
+        make_trial()
+    assert client.get(LIST, {"page_size": 2}).json()["count"] == 3
+    # Page 2 of the same list: the page and its prefetches, no COUNT (cached; pin 5 -> 4).
+    with django_assert_num_queries(4):
+        assert client.get(LIST, {"page_size": 2, "page": 2}).json()["count"] == 3
+    make_trial()  # a save makes every cached count stale
+    with django_assert_num_queries(5):
+        assert client.get(LIST, {"page_size": 2, "page": 2}).json()["count"] == 4

@@ -138,6 +138,21 @@ def test_unknown_filter_values_are_reported_with_the_allowed_values(client):
 
 
 @pytest.mark.django_db
+def test_an_invalid_filter_shows_the_whole_list_not_a_mix(client):
+    # The one rule (ion_portal/listing.py): name the filter and why, show the unfiltered list. A valid
+    # filter beside the invalid one is not applied either, and every status is shown.
+    make_trial("NCT00000001", phases=["PHASE2"])
+    make_trial("NCT00000002", phases=["PHASE3"], overall_status="COMPLETED")
+
+    response = client.get(LIST, {"phase": "PHASE2", "sex": "NOBODY"})
+
+    assert response.status_code == 200
+    assert "Some filters were not understood, so the whole list is shown:" in response.text
+    assert "Patient&#x27;s sex: " in response.text or "Patient's sex: " in response.text
+    assert sorted(nct_ids(response)) == ["NCT00000001", "NCT00000002"]
+
+
+@pytest.mark.django_db
 def test_sorting_by_start_date_and_last_update(client):
     make_trial("NCT00000001", start_date="2020-01-01", last_update_posted="2024-01-01")
     make_trial("NCT00000002", start_date="2022-01-01", last_update_posted="2023-01-01")
