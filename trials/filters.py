@@ -31,7 +31,7 @@ from datetime import datetime
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -319,7 +319,10 @@ COUNT_CACHE_SECONDS = 300
 def cached_count(queryset) -> int:
     """COUNT(*) of a queryset, cached per SQL until the registry changes (the facet version): the
     unfiltered list and every API or FHIR page after the first cost no scan."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a condition that matches nothing (pk__in=[]): no query needed
+        return 0
     # published() compares with "now": that parameter changes every request, so it is left out of the
     # key (a trial scheduled for publication is counted at the next invalidation or expiry).
     now = timezone.now()

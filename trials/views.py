@@ -67,6 +67,7 @@ class TrialListView(FilteredListMixin, ListView):
         if self.filter_errors:
             # The unfiltered list, its facets and its order come from a FilterSet with no filter.
             self.filterset = TrialFilter({"status": STATUS_ALL}, queryset=self.base_queryset())
+            self.filterset.is_valid()
         self.terms = understand(self.filterset.form.cleaned_data.get("q") or "")
         queryset = self.filterset.qs.prefetch_related(
             # With their arms, so the card's "Tests:" lists the experimental arms' drugs only.
