@@ -401,30 +401,29 @@ def _import_study(*, study, history: bool, **kwargs) -> RecordResult:
         return trial_import(study=study, **kwargs)
 
 
+@facet_invalidation_batch()  # the cached counts are dropped once per batch, not per saved row
 def import_records(
     records: Iterable[ParsedRecord], *, publish: bool = False, history: bool = False
 ) -> ImportReport:
     """Import parsed records one by one; a bad record is reported and does not stop the others.
     With `history`, each changed trial's upstream changes are recorded (see trials.history)."""
-    report = ImportReport()
-    recogniser = Recogniser()
-    with facet_invalidation_batch():  # cached counts dropped once per batch, not per saved row
-        for record in records:
-            if record.study is None:
-                report.add(RecordResult(record.label, "failed", "", record.error))
-                continue
-            report.add(
-                _import_study(
-                    study=record.study,
-                    history=history,
-                    raw=record.raw,
-                    source=record.source,
-                    publish=publish,
-                    recogniser=recogniser,
-                    label=record.label,
-                    validated=True,
-                )
+    report, recogniser = ImportReport(), Recogniser()
+    for record in records:
+        if record.study is None:
+            report.add(RecordResult(record.label, "failed", "", record.error))
+            continue
+        report.add(
+            _import_study(
+                study=record.study,
+                history=history,
+                raw=record.raw,
+                source=record.source,
+                publish=publish,
+                recogniser=recogniser,
+                label=record.label,
+                validated=True,
             )
+        )
     return report
 
 
