@@ -308,6 +308,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# The complete trial export (manage.py build_trial_dump): private storage beside MEDIA_ROOT, never public.
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(MEDIA_ROOT.parent / "private_media" / "exports")))
 
 # --- E-mail ------------------------------------------------------------------------------------------
 # Django 6.1 mailers. Debug prints e-mail to the console; production sends through SMTP.

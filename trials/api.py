@@ -12,18 +12,21 @@ import hashlib
 
 from django.db import DatabaseError
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import renderers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from ion_portal.api_base import SlugLookupMixin
 from ion_portal.api_errors import InvalidParameter
 from ion_portal.models import CancerType, Unit
 
+from .dump import dump_meta, dump_path
 from .exports import COLUMNS, iter_csv_lines
 from .filters import STATUS_ALL, TrialFilter
 from .models import (
@@ -36,6 +39,7 @@ from .models import (
     Trial,
     TrialSite,
 )
+from .pagination import TrialPagination
 from .serializers import DrugSerializer, TrialSerializer
 
 
@@ -188,16 +192,22 @@ class TrialViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = TrialFilter
     lookup_field = "nct_id"
     lookup_value_regex = r"NCT[0-9]{8}"
+    pagination_class = TrialPagination  # the total is a cached count
 
     def get_queryset(self):
-        # Fixed number of queries per page: COUNT, the page, and one prefetch per relation.
-        return Trial.objects.published().prefetch_related(
-            "cancer_types",
-            Prefetch("interventions", queryset=Intervention.objects.select_related("drug")),
-            Prefetch(
-                "sites",
-                queryset=TrialSite.objects.select_related("unit", "principal_investigator"),
-            ),
+        # Fixed number of queries per page: COUNT (cached until the registry changes), the page, and
+        # one prefetch per relation. The raw record and the search vector are never read.
+        return (
+            Trial.objects.published()
+            .defer(*Trial.LIST_DEFERRED)
+            .prefetch_related(
+                "cancer_types",
+                Prefetch("interventions", queryset=Intervention.objects.select_related("drug")),
+                Prefetch(
+                    "sites",
+                    queryset=TrialSite.objects.select_related("unit", "principal_investigator"),
+                ),
+            )
         )
 
     def get_renderers(self):
@@ -220,6 +230,31 @@ class TrialViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         trial = self.get_object()
         self._last_modified = trial.updated_at
         return Response(self.get_serializer(trial).data)
+
+    @extend_schema(
+        summary="The complete registry as one gzip CSV, built in the background",
+        description=(
+            "Every published trial (all statuses) with the CSV columns and the end-of-export trailer, "
+            "rebuilt daily and after every ClinicalTrials.gov sync. X-Generated-At and X-Row-Count "
+            "say when it was built and how many trials it holds. 404 until the first build."
+        ),
+        tags=["trials"],
+        responses={(200, "application/gzip"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, url_path="dump", filterset_class=None, pagination_class=None)
+    def dump(self, request, *args, **kwargs):
+        meta = dump_meta()
+        if meta is None:
+            raise NotFound("The complete export has not been built yet: try again later.")
+        response = FileResponse(
+            dump_path().open("rb"),
+            as_attachment=True,
+            filename="ion-trials-all.csv.gz",
+            content_type="application/gzip",
+        )
+        response["X-Generated-At"] = meta["generated_at"]
+        response["X-Row-Count"] = str(meta["rows"])
+        return response
 
     def _csv(self, request, queryset):
         response = StreamingHttpResponse(

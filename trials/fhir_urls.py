@@ -2,13 +2,13 @@
 
 from django.urls import path, re_path
 
-from . import fhir_views
+from . import fhir_search, fhir_views
 
 urlpatterns = [
     path("metadata", fhir_views.CapabilityStatementView.as_view(), name="fhir-metadata"),
     path(
         "ResearchStudy",
-        fhir_views.ResearchStudySearchView.as_view(),
+        fhir_search.ResearchStudySearchView.as_view(),
         name="fhir-researchstudy-search",
     ),
     re_path(

@@ -22,14 +22,18 @@ An unknown value is a validation error that names the allowed values (the API an
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import uuid
+from contextlib import contextmanager
+from datetime import datetime
 
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -279,9 +283,61 @@ FACET_CACHE_SECONDS = 60
 FACET_VERSION_KEY = "trials:facets:version"
 
 
+_batch: contextvars.ContextVar[dict | None] = contextvars.ContextVar("facet_batch", default=None)
+
+
 def invalidate_facet_cache() -> None:
-    """Make every cached facet count stale (called when trials or their sites change)."""
+    """Make every cached facet count and result count stale (called when trials or their sites
+    change); inside facet_invalidation_batch() only once, when the batch ends."""
+    state = _batch.get()
+    if state is not None:
+        state["dirty"] = True
+        return
     cache.set(FACET_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+@contextmanager
+def facet_invalidation_batch():
+    """Writes of a batch (an import, a sync page) invalidate the cached counts once, at its end, not
+    on every trial or site save: during an import the list keeps its cache between batches."""
+    if _batch.get() is not None:  # nested: the outer batch invalidates
+        yield
+        return
+    state = {"dirty": False}
+    token = _batch.set(state)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if state["dirty"]:
+            invalidate_facet_cache()
+
+
+COUNT_CACHE_SECONDS = 300
+
+
+def cached_count(queryset) -> int:
+    """COUNT(*) of a queryset, cached per SQL until the registry changes (the facet version): the
+    unfiltered list and every API or FHIR page after the first cost no scan."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a condition that matches nothing (pk__in=[]): no query needed
+        return 0
+    # published() compares with "now": that parameter changes every request, so it is left out of the
+    # key (a trial scheduled for publication is counted at the next invalidation or expiry).
+    now = timezone.now()
+    params = tuple(
+        "<now>" if isinstance(p, datetime) and abs((p - now).total_seconds()) < 60 else p
+        for p in params
+    )
+    version = cache.get(FACET_VERSION_KEY) or "0"
+    digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
+    key = f"trials:count:{version}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
 
 
 def _raw_facet_counts(filterset: TrialFilter) -> dict:

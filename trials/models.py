@@ -482,6 +482,8 @@ class Trial(Publishable):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = TrialQuerySet.as_manager()
+    # Big columns no list, API page, FHIR bundle or export shows: querysets of many trials defer them.
+    LIST_DEFERRED = ("raw_record", "search_vector", "import_fingerprint")
     history = HistoricalRecords(
         excluded_fields=[
             "raw_record",

@@ -31,6 +31,7 @@ from .ctgov.normalise import normalise_study, parse_age_days, parse_partial_date
 from .ctgov.parse import ParsedRecord, iter_files, parse_payload, read_path
 from .ctgov.report import ImportReport, RecordResult
 from .ctgov.schema import validate_study
+from .filters import facet_invalidation_batch
 from .history import track_changes
 from .models import (
     NCT_ID_RE,
@@ -400,13 +401,13 @@ def _import_study(*, study, history: bool, **kwargs) -> RecordResult:
         return trial_import(study=study, **kwargs)
 
 
+@facet_invalidation_batch()  # the cached counts are dropped once per batch, not per saved row
 def import_records(
     records: Iterable[ParsedRecord], *, publish: bool = False, history: bool = False
 ) -> ImportReport:
     """Import parsed records one by one; a bad record is reported and does not stop the others.
     With `history`, each changed trial's upstream changes are recorded (see trials.history)."""
-    report = ImportReport()
-    recogniser = Recogniser()
+    report, recogniser = ImportReport(), Recogniser()
     for record in records:
         if record.study is None:
             report.add(RecordResult(record.label, "failed", "", record.error))

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, ListView
 
 from ion_portal import ratelimit
 from ion_portal.immunotherapy import TherapyFamily, family_of
+from ion_portal.listing import FilteredListMixin
 from ion_portal.models import is_member
 from toxicity.models import Toxicity
 
@@ -30,6 +31,7 @@ from .exports import iter_csv_lines
 from .filters import STATUS_ALL, TrialFilter, facet_counts, with_default_status
 from .forms import ReferralForm, TrialAlertForm
 from .models import STATUS_GROUPS, Intervention, StatusGroup, Trial, TrialChange, TrialSite
+from .pagination import CachedCountPaginator
 from .search import did_you_mean, match_reasons, understand
 from .tasks import send_referral
 
@@ -41,17 +43,32 @@ def _filterset(request) -> TrialFilter:
     return TrialFilter(with_default_status(request.GET), queryset=Trial.objects.published())
 
 
-class TrialListView(ListView):
-    """/trials/: search, facets, sorting, pagination; state lives in the query string."""
+class TrialListView(FilteredListMixin, ListView):
+    """/trials/: search, facets, sorting, pagination; state lives in the query string.
+
+    Invalid filters follow the one rule of ion_portal/listing.py: the page names each filter it could
+    not use and why, and shows the whole list (every status, no filter) with its facets."""
 
     template_name = "trials/trial_list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator  # the total is cached until the registry changes
     context_object_name = "trials"
+    filterset_class = TrialFilter
+
+    def base_queryset(self):
+        # What the list shows: never the raw record, the search vector or the criteria text.
+        return Trial.objects.published().defer(*Trial.LIST_DEFERRED, "eligibility_criteria")
+
+    def filterset_data(self):
+        return with_default_status(self.request.GET)
 
     def get_queryset(self):
-        self.filterset = _filterset(self.request)
-        valid = self.filterset.is_valid()
-        self.terms = understand(self.filterset.form.cleaned_data.get("q") or "") if valid else []
+        super().get_queryset()  # sets self.filterset and self.filter_errors
+        if self.filter_errors:
+            # The unfiltered list, its facets and its order come from a FilterSet with no filter.
+            self.filterset = TrialFilter({"status": STATUS_ALL}, queryset=self.base_queryset())
+            self.filterset.is_valid()
+        self.terms = understand(self.filterset.form.cleaned_data.get("q") or "")
         queryset = self.filterset.qs.prefetch_related(
             # With their arms, so the card's "Tests:" lists the experimental arms' drugs only.
             Prefetch(
@@ -104,7 +121,6 @@ class TrialListView(ListView):
             show_all_query=show_all.urlencode(),
             suggestion=suggestion,
             ordering=self.filterset.ordering_choice,
-            filter_errors=self.filterset.errors,
             csv_query=params.urlencode(),
         )
         return context
@@ -118,7 +134,9 @@ class TrialDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Trial.objects.published().prefetch_related(
+            Trial.objects.published()
+            .defer("raw_record", "search_vector")
+            .prefetch_related(
                 "cancer_types",
                 Prefetch(
                     "interventions",

@@ -9,6 +9,7 @@ from fhir.resources.researchstudy import ResearchStudy
 
 import ion_portal.demo
 import trials.demo
+from trials.exports import check_complete
 from trials.models import Trial
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,8 @@ def test_draft_is_absent_from_api_list_detail_and_csv(client, demo):
     assert client.get(f"/api/v1/trials/{draft}/").status_code == 404
     csv_text = b"".join(client.get("/api/v1/trials/?format=csv").streaming_content).decode()
     assert draft not in csv_text
-    assert csv_text.count("\n") == len(published) + 1  # header + one line per trial
+    assert csv_text.count("\n") == len(published) + 2  # header + one line per trial + trailer
+    assert len(check_complete(csv_text)) == len(published) + 1
 
 
 def _api_ids(client, query: str) -> list[str]:

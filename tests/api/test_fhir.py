@@ -214,3 +214,13 @@ def test_search_query_count_does_not_grow_with_results(client, django_assert_num
     with django_assert_num_queries(5):
         body = _fhir(client.get("/fhir/ResearchStudy"))
     assert len(body["entry"]) == 13
+
+
+def test_search_total_is_counted_once_until_the_registry_changes(client, django_assert_num_queries):
+    for _ in range(3):
+        make_detailed_trial()
+    assert _fhir(client.get("/fhir/ResearchStudy", {"_count": 2}))["total"] == 3
+    # The next page: no COUNT (cached until a trial or site changes; pin 5 -> 4).
+    with django_assert_num_queries(4):
+        body = _fhir(client.get("/fhir/ResearchStudy", {"_count": 2, "_page": 2}))
+    assert body["total"] == 3 and len(body["entry"]) == 1

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from tests.factories import make_detailed_trial
-from trials.exports import COLUMNS
+from trials.exports import COLUMNS, check_complete
 from trials.models import Trial
 
 pytestmark = pytest.mark.django_db
@@ -206,8 +204,10 @@ def test_detail_answers_304_to_if_modified_since(client):
 def _csv_rows(response) -> list[dict]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    rows = check_complete(
+        b"".join(response.streaming_content).decode()
+    )  # the trailer, then drop it
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 def test_csv_streams_every_matching_row_beyond_one_page(client, settings):
@@ -263,3 +263,15 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries):
     # The trial, then one query per prefetched relation (cancer types, interventions, sites).
     with django_assert_num_queries(4):
         assert client.get(f"{LIST}{trial.nct_id}/").status_code == 200
+
+
+def test_the_total_is_counted_once_until_the_registry_changes(client, django_assert_num_queries):
+    for _ in range(3):
+        make_detailed_trial()
+    assert client.get(LIST, {"page_size": 2}).json()["count"] == 3
+    # Page 2 of the same list: the page and its prefetches, no COUNT (cached; pin 5 -> 4).
+    with django_assert_num_queries(4):
+        assert client.get(LIST, {"page_size": 2, "page": 2}).json()["count"] == 3
+    make_detailed_trial()  # a save makes every cached count stale
+    with django_assert_num_queries(5):
+        assert client.get(LIST, {"page_size": 2, "page": 2}).json()["count"] == 4

@@ -311,3 +311,24 @@ def test_lung_non_small_cell_carcinoma_is_recognised_as_nsclc():
     names = set(Trial.objects.get(nct_id="NCT04267848").cancer_types.values_list("name", flat=True))
     assert {"Non-small cell lung cancer", "Lung cancer"} <= names
     assert "Small cell lung cancer" not in names
+
+
+def test_an_import_batch_invalidates_the_cached_counts_once(db, monkeypatch):
+    # Every trial, site and intervention save used to drop the cached facets and counts: during an
+    # import the list lost its cache on every record. Now the batch drops it once, at its end.
+    from django.core.cache import cache
+
+    from trials.filters import FACET_VERSION_KEY
+
+    writes = []
+    real_set = cache.set
+
+    def counting_set(key, *args, **kwargs):
+        if key == FACET_VERSION_KEY:
+            writes.append(key)
+        return real_set(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", counting_set)
+    report = import_paths(paths=[CTGOV_DIR / "NCT00184067.json", CTGOV_DIR / "NCT00711542.json"])
+    assert report.count("created") == 2
+    assert len(writes) == 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -14,7 +12,7 @@ from django.urls import reverse
 
 from ion_portal.models import Person, Unit
 from tests.factories import make_trial
-from trials.exports import COLUMNS
+from trials.exports import COLUMNS, check_complete
 from trials.models import Intervention, Trial, TrialSite
 
 LIST = reverse("trials:list")
@@ -136,6 +134,21 @@ def test_unknown_filter_values_are_reported_with_the_allowed_values(client):
 
     assert response.status_code == 200
     assert "Unknown value PHASE9. Allowed values: EARLY_PHASE1, PHASE1, PHASE2" in response.text
+
+
+@pytest.mark.django_db
+def test_an_invalid_filter_shows_the_whole_list_not_a_mix(client):
+    # The one rule (ion_portal/listing.py): name the filter and why, show the unfiltered list. A valid
+    # filter beside the invalid one is not applied either, and every status is shown.
+    make_trial("NCT00000001", phases=["PHASE2"])
+    make_trial("NCT00000002", phases=["PHASE3"], overall_status="COMPLETED")
+
+    response = client.get(LIST, {"phase": "PHASE2", "sex": "NOBODY"})
+
+    assert response.status_code == 200
+    assert "Some filters were not understood, so the whole list is shown:" in response.text
+    assert "Patient&#x27;s sex: " in response.text or "Patient's sex: " in response.text
+    assert sorted(nct_ids(response)) == ["NCT00000001", "NCT00000002"]
 
 
 @pytest.mark.django_db
@@ -296,7 +309,9 @@ def test_csv_has_every_matching_row_not_one_page(client):
     response = client.get(reverse("trials:csv"), {"phase": "PHASE2"})
 
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    text = b"".join(response.streaming_content).decode()
+    assert text.endswith("# end of export: 25 trials\r\n")
+    rows = check_complete(text)
     assert rows[0] == COLUMNS
     assert len(rows) == 26
     assert {r[0] for r in rows[1:]} == {f"NCT000000{n:02d}" for n in range(25)}

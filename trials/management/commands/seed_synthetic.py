@@ -1,8 +1,8 @@
 """manage.py seed_synthetic --trials N: N synthetic, published trials shaped like the real ones (for scale).
 
 Text lengths, status and phase mix follow the real records; drugs and conditions come from the vocabularies.
-Rows are written with bulk_create in batches (no per-row history, no per-row signals), and the search vectors
-are computed by one UPDATE per batch on PostgreSQL. Synthetic NCT IDs start at NCT90000000 and are marked
+Rows are written in batches (no per-row history, no per-row signals): bulk_create, or on PostgreSQL for big
+loads COPY through a staging table whose INSERT … SELECT computes the search vectors; no index is dropped. Synthetic NCT IDs start at NCT90000000 and are marked
 source=synthetic, so `--delete` removes exactly them.
 """
 
@@ -18,16 +18,22 @@ from django.utils import timezone
 from ion_portal.models import CancerType
 from trials.filters import invalidate_facet_cache
 from trials.models import Drug, Intervention, Trial, join_codes
-from trials.search_sql import (
-    FACET_INDEX_BACKWARDS,
-    FACET_INDEX_FORWARDS,
-    POSTGRES_BACKWARDS,
-    POSTGRES_FORWARDS,
-)
 from trials.services import update_search_vectors
 from trials.vocabularies import seed_drugs
 
 FIRST_ID = 90_000_000
+# The weighted vector of trials.search_index.search_vector_expression(), as SQL over the staging table.
+SEARCH_VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('english'::regconfig, COALESCE({column}, '')), '{weight}')"
+    for column, weight in [
+        ("nct_id", "A"),
+        ("acronym", "A"),
+        ("brief_title", "A"),
+        ("official_title", "A"),
+        ("search_terms", "B"),
+        ("brief_summary", "C"),
+    ]
+)
 STATUS_MIX = [
     ("COMPLETED", 34),
     ("RECRUITING", 20),
@@ -102,14 +108,27 @@ class Command(BaseCommand):
         )
 
     def insert(self, model, objs, bulk_mode):
-        """bulk_create, or on PostgreSQL in bulk mode COPY (several times faster for big loads)."""
+        """bulk_create, or on PostgreSQL in bulk mode COPY (several times faster for big loads).
+
+        Trials go through a temporary staging table: COPY into it, then one INSERT … SELECT computes the
+        search vector on the way in, so every production index stays in place and is maintained (never
+        dropped: an interrupted seed leaves a complete, indexed table) and no row is written twice."""
         if not bulk_mode:
             return model.objects.bulk_create(objs, batch_size=1000)
         now = timezone.now()
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        skip = {"search_vector"} if model is Trial else set()
+        fields = [
+            f for f in model._meta.concrete_fields if not f.primary_key and f.column not in skip
+        ]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        table = "seed_trial_stage" if model is Trial else model._meta.db_table
         with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+            if model is Trial:
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {table} ON COMMIT DELETE ROWS "  # noqa: S608
+                    f"AS SELECT {columns} FROM trials_trial WITH NO DATA"
+                )
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for obj in objs:
                     row = []
                     for f in fields:
@@ -117,10 +136,10 @@ class Command(BaseCommand):
                             setattr(obj, f.attname, now)
                         row.append(f.get_db_prep_save(getattr(obj, f.attname), connection))
                     copy.write_row(row)
-            if model is Trial:  # the ids the related rows need
+            if model is Trial:  # into the real table with the search vector; the ids the rows need
                 cursor.execute(
-                    "SELECT nct_id, id FROM trials_trial WHERE nct_id = ANY(%s)",
-                    [[o.nct_id for o in objs]],
+                    f"INSERT INTO trials_trial ({columns}, search_vector) "  # noqa: S608
+                    f"SELECT {columns}, {SEARCH_VECTOR_SQL} FROM {table} RETURNING nct_id, id"
                 )
                 ids = dict(cursor.fetchall())
                 for obj in objs:
@@ -143,13 +162,9 @@ class Command(BaseCommand):
         now = timezone.now()
         started = time.monotonic()
         through = Trial.cancer_types.through
-        # Bulk loading on PostgreSQL: maintaining GIN indexes row by row is what makes big loads slow, so
-        # drop them, load, compute the search vectors in one pass and build the indexes once at the end.
+        # Bulk loading on PostgreSQL: COPY, with the search vector computed in the same INSERT; the
+        # indexes are kept (a seed never drops what production queries rely on).
         bulk_mode = connection.vendor == "postgresql" and trials >= 10_000
-        if bulk_mode:
-            with connection.cursor() as cursor:
-                for sql in POSTGRES_BACKWARDS + FACET_INDEX_BACKWARDS:
-                    cursor.execute(sql)
         done = 0
         while done < trials:
             size = min(batch, trials - done)
@@ -244,17 +259,15 @@ class Command(BaseCommand):
             done += size
             rate = done / max(time.monotonic() - started, 1e-6)
             self.stdout.write(f"{done}/{trials} trials ({rate:.0f}/s)")
-        if bulk_mode:
-            self.stdout.write("Computing search vectors and rebuilding indexes…")
-            pending = Trial.objects.filter(search_vector__isnull=True)
-            update_search_vectors(pending)
-            with connection.cursor() as cursor:
-                for sql in POSTGRES_FORWARDS + FACET_INDEX_FORWARDS:
-                    cursor.execute(sql)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # VACUUM too: a bulk load leaves the visibility map unset, so the covering index's
+                # index-only scans would still visit every row until autovacuum came by.
+                # (VACUUM cannot run inside a transaction, e.g. a test's: ANALYZE only, then.)
+                command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
                 cursor.execute(
-                    "ANALYZE trials_trial; ANALYZE trials_intervention; ANALYZE trials_trialsite"
+                    f"{command} trials_trial, trials_trial_cancer_types, trials_intervention, "
+                    "trials_intervention_drugs, trials_trialsite"
                 )
         invalidate_facet_cache()  # bulk writes send no signals
         self.stdout.write(
