@@ -146,8 +146,8 @@ def age_rule(s: Sentence) -> Found:
     patterns = [
         rf"(?P<cmp>{cmp})\s*(?:than\s*)?(?P<n>\d{{1,3}}){years}",
         rf"\bage[ds]?\b\s*(?:of|:|is|must be|was)?\s*(?P<cmp>{cmp})\s*(?:than\s*)?(?P<n>\d{{1,3}})\b",
-        r"(?P<n>\d{1,3})\s*(?:years?\s*)?(?:old\s*)?(?P<post>or older|and older|and over|or over"
-        r"|or above|or younger|and younger)",
+        r"(?P<n>\d{1,3})\s*(?:years?\s*|yrs?\s*)?(?:of age\s*|old\s*)?(?P<post>or older|and older"
+        r"|and over|or over|or younger|and younger)",
     ]
     for pattern in patterns:
         for m in re.finditer(pattern, t, re.I):
@@ -323,7 +323,7 @@ def prior_lines_rule(s: Sentence) -> Found:
     for m in V.LINE_COUNT_RE.finditer(s.text):
         n, cmp = word_number(m.group("n")), (m.group("cmp") or "").lower().strip()
         adj, noun = m.group("adj").lower(), m.group("noun").lower()
-        if not re.match(r"lines?|regimens?", noun) and not re.search(r"prior|previous|systemic", adj):
+        if not re.search(r"lines?|regimens?|prior|previous|systemic", adj + noun):
             continue
         exclusion = s.section == EXCLUSION
         if cmp in ("at least", "a minimum of", "≥", ">="):

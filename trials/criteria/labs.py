@@ -73,7 +73,7 @@ def _lab(kind: str, window: str, prefix: str, sentence: str):
             value["uln_with_liver_metastases"] = parse_number(uln[1].group(1))
         return value
     if kind in ("creatinine", "bilirubin"):
-        if uln and (not number or uln[0].start() <= number.start()):
+        if uln and (not number or uln[0].start() <= number.start("num")):
             return {"uln": parse_number(uln[0].group(1))}
         if not number:
             return None

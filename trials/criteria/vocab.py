@@ -48,7 +48,8 @@ HEADING_RE = re.compile(
 # --- Kinds found by keyword ---------------------------------------------------------------------------
 AGE_CUE_RE = re.compile(
     r"\bage[ds]?\b|years? old|yrs? old|years? of age|year-old|or older|and older|and over|or over"
-    r"|or above",
+    r"|(?:patients?|subjects?|participants?|adults?)\s*(?:aged?\s*)?(?:≥|>=|>|greater than|over)\s*"
+    r"(?:than\s*)?\d{1,3}\s*years",
     I,
 )
 AGE_SKIP_RE = re.compile(r"relative|family|sibling|child-?bearing age|menopaus|amenorr", I)
@@ -90,7 +91,9 @@ AUTOIMMUNE_RE = re.compile(r"auto-?immune (?:disease|disorder|condition|inflamma
 STEROID_RE = re.compile(
     r"(?:cortico)?steroid|prednis(?:on|olon)e|dexamethasone|glucocorticoid|hydrocortisone", I
 )
-STEROID_SKIP_RE = re.compile(r"pneumonitis|\bILD\b|interstitial|auto-?immune|metasta|allowed", I)
+STEROID_SKIP_RE = re.compile(
+    r"pneumonitis|\bILD\b|interstitial|auto-?immune|metasta|allowed|physiologic|replacement", I
+)
 STEROID_USE_RE = re.compile(
     r"systemic|requir|receiv|treatment with|therapy with|\bdaily\b|\buse\b|\bon (?:\w+ )?steroid", I
 )
@@ -104,7 +107,7 @@ HBV_OR_C_RE = re.compile(r"hepatitis[- ]?b\w*\s*(?:,|or|and|/|and/or)\s*c\b", I)
 HCV_RE = re.compile(r"hepatitis[- ]c\b|\bHCV\b", I)
 VIRUS_CONTROLLED_RE = re.compile(
     r"undetectable|controlled|on effective|\bare eligible|\bis eligible|may be eligible|provided"
-    r"|\bCD4\b|suppressed",
+    r"|\bCD ?\)? ?4\b|suppressed",
     I,
 )
 VIRUS_NEGATIVE_RE = re.compile(
@@ -131,7 +134,7 @@ BIOMARKERS: dict[str, re.Pattern] = {
         I,
     ),
     "egfr": re.compile(
-        r"\bEGFR\b(?:[^.;]{0,40}?\b(?:mutation|mutations|mutant|mutated|exon|L858R?|deletion|"
+        r"\bEGFR\b(?:(?:(?!EGFR)[^.;]){0,40}?\b(?:mutation|mutations|mutant|mutated|exon|L858R?|deletion|"
         r"sensiti[sz]ing|activating)\b)"
     ),
     "alk": re.compile(
@@ -149,7 +152,7 @@ HER2_NEGATIVE_RE = re.compile(
     r"HER-?2(?:/neu)?\s*(?:-(?![a-z0-9])|\(-\)|negative|-negative|0\b|status negative)", I
 )
 HER2_POSITIVE_RE = re.compile(
-    r"HER-?2(?:/neu)?\s*(?:\+|\(\+\)|positive|-positive|amplif|overexpress|mutation|mutant|3\+)", I
+    r"HER-?2(?:/neu)?\)?\s*(?:\+|\(\+\)|positive|-positive|amplif|overexpress|mutation|mutant|3\+)", I
 )
 PDL1_RE = re.compile(r"\bPD-?L1\b", I)
 CPS_RE = re.compile(r"\bCPS\b|combined positive score", I)
@@ -232,7 +235,8 @@ PRIOR_CUE_RE = re.compile(
     I,
 )
 IMMUNO_SKIP_RE = re.compile(
-    r"hypersensitiv|allerg|contraindicat|concurrent|concomitant|within \d+ (?:days?|weeks?|months?)"
+    r"hypersensitiv|allerg|contraindicat|concurrent|concomitant|within \d+ (?:days?|weeks?)"
+    r"|within [1-3] months?"
     r"|\bwashout\b|related to|unrelated to|formulation",
     I,
 )
@@ -252,7 +256,7 @@ LABS: dict[str, re.Pattern] = {
         r"clearance of creatinine",
         I,
     ),
-    "creatinine": re.compile(r"creatinine?(?! clearance)(?!/GFR)", I),
+    "creatinine": re.compile(r"creatinine?\b(?! clearance)(?!/GFR)", I),
     "bilirubin": re.compile(r"bilirubin", I),
     "ast_alt": re.compile(
         r"\b(?:AST|ALT|SGOT|SGPT|GOT|GPT)\b|amino ?transferases?|transaminases?", re.NOFLAG
@@ -371,7 +375,7 @@ CANCER_TYPES: list[tuple[str, str | None, re.Pattern]] = [
         None,
         re.compile(r"brain tumou?r|glioma|medulloblastoma|ependymoma|\bCNS tumou?r", I),
     ),
-    ("sarcoma", None, re.compile(r"sarcoma(?!toid)", I)),
+    ("sarcoma", None, re.compile(r"(?<!carcino)sarcoma(?!toid)", I)),
     ("hodgkin-lymphoma", "lymphoma", re.compile(r"(?<!non-)(?<!non )hodgkin", I)),
     ("diffuse-large-b-cell-lymphoma", "lymphoma", re.compile(r"diffuse large B|\bDLBCL\b", I)),
     ("lymphoma", "haematological-cancer", re.compile(r"lymphoma", I)),
