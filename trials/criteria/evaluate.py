@@ -19,7 +19,12 @@ import yaml
 from .extract import extract
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
-SECTIONS = {"inc": "inclusion", "exc": "exclusion", "inclusion": "inclusion", "exclusion": "exclusion"}
+SECTIONS = {
+    "inc": "inclusion",
+    "exc": "exclusion",
+    "inclusion": "inclusion",
+    "exclusion": "exclusion",
+}
 
 
 def canonical(value):
@@ -106,7 +111,7 @@ def evaluate(gold: dict[str, set[tuple]], texts: dict[str, str]) -> Report:
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}"  # noqa: RUF001 (en dash: not applicable)
+    return "–" if x is None else f"{x:.2f}"
 
 
 def table(report: Report) -> str:

@@ -135,7 +135,9 @@ def age_rule(s: Sentence) -> Found:
         return []
     years = r"\s*(?:years?|yrs?|yr)\b"
     m = re.search(rf"\b(\d{{1,3}})\s*(?:-|–|~|to|and)\s*(\d{{1,3}}){years}", t, re.I) or re.search(
-        r"\baged?\s*(?:between\s*|is\s*|\(\s*|:\s*)?(\d{1,3})\s*(?:-|–|to|and)\s*(\d{1,3})\b", t, re.I
+        r"\baged?\s*(?:between\s*|is\s*|\(\s*|:\s*)?(\d{1,3})\s*(?:-|–|to|and)\s*(\d{1,3})\b",
+        t,
+        re.I,
     )
     if m:
         lo, hi = int(m.group(1)), int(m.group(2))
@@ -174,7 +176,8 @@ def ecog_rule(s: Sentence) -> Found:
     stop = V.ECOG_STOP_RE.search(window)
     window = window[: stop.start()] if stop else window
     rng = re.search(
-        r"(?<![\d.])([0-4])(?:\s*,\s*[0-4])*\s*,?\s*(?:-|–|~|to|or|and)\s*([0-4])(?![\d%]|\.\d)", window
+        r"(?<![\d.])([0-4])(?:\s*,\s*[0-4])*\s*,?\s*(?:-|–|~|to|or|and)\s*([0-4])(?![\d%]|\.\d)",
+        window,
     )
     one = re.search(rf"({V.CMP_RE.pattern})\s*(?:than\s*)?([0-4])(?![\d%]|\.\d)", window, re.I)
     if rng and (not one or rng.start() <= one.start()):
@@ -185,8 +188,8 @@ def ecog_rule(s: Sentence) -> Found:
     if one:
         direction = _flip(V.comparator_direction(one.group(1)) or "max", s.section)
         n = int(one.group(2))
-        strict = one.group(1).strip() in ("<", ">") or "than" in one.group(1).lower() and (
-            "equal" not in one.group(1).lower()
+        strict = one.group(1).strip() in ("<", ">") or (
+            "than" in one.group(1).lower() and ("equal" not in one.group(1).lower())
         )
         if s.section == EXCLUSION:
             n = n - 1 if direction == "max" and not strict else n
@@ -330,7 +333,15 @@ def prior_lines_rule(s: Sentence) -> Found:
             lo, hi = (lo, n - 1) if exclusion else (n, hi)
         elif cmp in ("more than", ">"):
             lo, hi = (lo, n) if exclusion else (n + 1, hi)
-        elif cmp in ("no more than", "not more than", "up to", "a maximum of", "at most", "≤", "<="):
+        elif cmp in (
+            "no more than",
+            "not more than",
+            "up to",
+            "a maximum of",
+            "at most",
+            "≤",
+            "<=",
+        ):
             if exclusion:
                 continue
             hi = n
@@ -373,8 +384,12 @@ def immunotherapy_rule(s: Sentence) -> Found:
         return []
     if V.ALLOWED_RE.search(t):
         operator = "allowed"
-    elif s.section == EXCLUSION or re.search(r"\bno (?:prior|previous)|\bnot (?:have )?received|"
-                                             r"na[iï]ve|without prior", t, re.I):
+    elif s.section == EXCLUSION or re.search(
+        r"\bno (?:prior|previous)|\bnot (?:have )?received|"
+        r"na[iï]ve|without prior",
+        t,
+        re.I,
+    ):
         operator = "excluded"
     else:
         operator = "required"

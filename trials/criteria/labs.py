@@ -88,9 +88,11 @@ def _lab(kind: str, window: str, prefix: str, sentence: str):
     if not number:
         if kind == "anc":  # "at least 1500 granulocytes"
             before = re.search(rf"({V.NUMBER})\s*$", prefix)
-            return {"value": _count(parse_number(before.group(1)), "", kind), "unit": UNIT_COUNT} if (
-                before
-            ) else None
+            return (
+                {"value": _count(parse_number(before.group(1)), "", kind), "unit": UNIT_COUNT}
+                if (before)
+                else None
+            )
         return None
     value, unit = parse_number(number.group("num")), number.group("unit") or ""
     if kind in ("anc", "platelets"):

@@ -67,8 +67,9 @@ def propose_criteria(trial) -> SyncResult:
                 criterion.save(update_fields=["source_changed", "updated_at"])
                 result.flagged += 1
         elif start != criterion.source_start:
-            criterion.source_start, criterion.source_end = start, start + len(
-                criterion.source_sentence
+            criterion.source_start, criterion.source_end = (
+                start,
+                start + len(criterion.source_sentence),
             )
             criterion.save(update_fields=["source_start", "source_end", "updated_at"])
     decided = {(c.kind, c.source_sentence) for c in curated}
@@ -83,13 +84,17 @@ def propose_criteria(trial) -> SyncResult:
     ]
     stored = [c for c in existing if c.status == CriterionStatus.PROPOSED]
     stored_sigs = sorted(
-        _signature(c.kind, c.section, c.operator, c.value, c.source_sentence, c.source_start)
-        + (c.extractor_version,)
+        (
+            *_signature(c.kind, c.section, c.operator, c.value, c.source_sentence, c.source_start),
+            c.extractor_version,
+        )
         for c in stored
     )
     wanted_sigs = sorted(
-        _signature(p.kind, p.section, p.operator, p.value, p.sentence, p.start)
-        + (EXTRACTOR_VERSION,)
+        (
+            *_signature(p.kind, p.section, p.operator, p.value, p.sentence, p.start),
+            EXTRACTOR_VERSION,
+        )
         for p in wanted
     )
     result.proposed = len(wanted)

@@ -9,9 +9,14 @@ class Command(BaseCommand):
     help = "Report the criteria extractor's precision and recall per kind on the annotated set."
 
     def add_arguments(self, parser):
-        parser.add_argument("--errors", action="store_true", help="List every miss and false proposal.")
         parser.add_argument(
-            "--min-precision", type=float, default=None, help="Fail when overall precision is lower."
+            "--errors", action="store_true", help="List every miss and false proposal."
+        )
+        parser.add_argument(
+            "--min-precision",
+            type=float,
+            default=None,
+            help="Fail when overall precision is lower.",
         )
 
     def handle(self, *args, errors=False, min_precision=None, **options):
