@@ -47,3 +47,42 @@ def value_display(criterion) -> str:
     if classes:
         return f"{label}: {', '.join(classes)}"
     return str(label)
+
+
+def highlighted_html(text: str, criteria) -> tuple[str, list]:
+    """The eligibility text as safe HTML, each criterion's sentence in a <mark> (by its offsets) with the
+    numbers of the criteria it holds; returns (html, criteria whose offsets no longer fit the text)."""
+    from django.utils.html import escape, format_html
+    from django.utils.safestring import mark_safe
+
+    spans: dict[tuple[int, int], list] = {}
+    stale = []
+    for number, c in enumerate(criteria, start=1):
+        c.number = number
+        start, end = c.source_start, c.source_end
+        if start is None or end is None or end > len(text) or text[start:end] != c.source_sentence:
+            stale.append(c)
+            continue
+        spans.setdefault((start, end), []).append(c)
+    parts, pos = [], 0
+    for (start, end), group in sorted(spans.items()):
+        if start < pos:  # overlaps the previous highlight: list it instead
+            stale.extend(group)
+            continue
+        statuses = {c.status for c in group}
+        status = "proposed" if "proposed" in statuses else sorted(statuses)[0]
+        parts.append(escape(text[pos:start]))
+        parts.append(
+            format_html(
+                '<mark id="sentence-{}" class="criterion-{}" title="{}">{}</mark>'
+                '<sup class="criterion-numbers">[{}]</sup>',
+                group[0].number,
+                status,
+                ", ".join(str(c.get_kind_display()) for c in group),
+                text[start:end],
+                ", ".join(str(c.number) for c in group),
+            )
+        )
+        pos = end
+    parts.append(escape(text[pos:]))
+    return mark_safe("".join(str(p) for p in parts)), stale  # noqa: S308 (every part escaped)
