@@ -515,3 +515,31 @@ def test_annotated_texts_are_the_records_as_imported(db):
     texts = load_texts()
     for trial in Trial.objects.all():
         assert texts[trial.nct_id] == trial.eligibility_criteria
+
+
+# No shared record states a PD-L1, TMB or KRAS G12C threshold: these are typical registry phrasings.
+@pytest.mark.parametrize(
+    ("text", "section", "kind", "operator", "value"),
+    [
+        (
+            "PD-L1 tumor proportion score (TPS) ≥ 50%",
+            "inclusion",
+            "pd_l1_tps",
+            "min",
+            {"value": 50},
+        ),
+        (
+            "PD-L1 expression with a combined positive score (CPS) ≥ 10",
+            "inclusion",
+            "pd_l1_cps",
+            "min",
+            {"value": 10},
+        ),
+        ("PD-L1 TPS < 1%", "exclusion", "pd_l1_tps", "min", {"value": 1}),
+        ("Tumor mutational burden (TMB) ≥ 10 mut/Mb", "inclusion", "tmb", "min", {"value": 10}),
+        ("Documented KRAS G12C mutation", "inclusion", "kras_g12c", "required", None),
+        ("Known BRAF V600E mutation", "exclusion", "braf_v600", "excluded", None),
+    ],
+)
+def test_threshold_biomarkers(text, section, kind, operator, value):
+    has(text, kind, operator, value, section)
