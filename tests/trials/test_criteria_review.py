@@ -270,3 +270,34 @@ def test_demo_confirms_criteria_that_match_the_annotations():
     confirmed = EligibilityCriterion.objects.confirmed()
     assert confirmed.filter(trial__nct_id="NCT01642004", kind="prior_immunotherapy").exists()
     assert EligibilityCriterion.objects.proposed().exists()
+
+
+def test_review_page_and_changelist_queries_do_not_grow_with_the_criteria(client, curator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(curator)
+    few = make_trial("NCT00000011", eligibility_criteria="- ECOG 0-1\n- Age >= 18 years\n")
+    many = make_trial(
+        "NCT00000012",
+        eligibility_criteria="".join(
+            f"- Platelets >= {n}00,000/mm^3\n- ECOG 0-{n % 3}\n- Age >= {18 + n} years\n"
+            for n in range(1, 8)
+        ),
+    )
+    for trial in (few, many):
+        propose_criteria(trial)
+        trial.criteria.first().confirm(curator)
+    assert many.criteria.count() > 3 * few.criteria.count()
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    review = "admin:trials_eligibilitycriterion_review"
+    assert count(reverse(review, args=[few.pk])) == count(reverse(review, args=[many.pk]))
+    changelist = reverse("admin:trials_eligibilitycriterion_changelist")
+    assert count(f"{changelist}?trial__id__exact={few.pk}") == count(
+        f"{changelist}?trial__id__exact={many.pk}"
+    )
