@@ -543,3 +543,18 @@ def test_annotated_texts_are_the_records_as_imported(db):
 )
 def test_threshold_biomarkers(text, section, kind, operator, value):
     has(text, kind, operator, value, section)
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "value"),
+    [
+        ("ECOG performance status less than or equal to 1", "inclusion", {"min": 0, "max": 1}),
+        ("ECOG performance status < 2", "inclusion", {"min": 0, "max": 1}),
+        ("ECOG performance status no greater than 1", "inclusion", {"min": 0, "max": 1}),
+        ("ECOG performance status ≥ 2", "exclusion", {"min": 0, "max": 1}),
+        ("ECOG performance status > 2", "exclusion", {"min": 0, "max": 2}),
+        ("ECOG performance status 3-4", "exclusion", {"min": 0, "max": 2}),
+    ],
+)
+def test_ecog_bounds_on_the_integer_scale(text, section, value):
+    has(text, "ecog", "range", value, section)

@@ -167,6 +167,17 @@ def age_rule(s: Sentence) -> Found:
     return [("age", "range", {"min": bounds.get("min"), "max": bounds.get("max")})]
 
 
+STRICT_COMPARATORS = {
+    "<",
+    ">",
+    "less than",
+    "lower than",
+    "greater than",
+    "more than",
+    "higher than",
+}
+
+
 def ecog_rule(s: Sentence) -> Found:
     t = s.text
     m = V.ECOG_RE.search(t)
@@ -186,15 +197,15 @@ def ecog_rule(s: Sentence) -> Found:
             return [("ecog", "range", {"min": 0, "max": lo - 1})] if hi == 4 and lo > 0 else []
         return [("ecog", "range", {"min": lo, "max": hi})]
     if one:
-        direction = _flip(V.comparator_direction(one.group(1)) or "max", s.section)
+        # ECOG is an integer scale: "< 2" is at most 1; an excluded "≥ 2" leaves at most 1.
+        written = V.comparator_direction(one.group(1)) or "max"
         n = int(one.group(2))
-        strict = one.group(1).strip() in ("<", ">") or (
-            "than" in one.group(1).lower() and ("equal" not in one.group(1).lower())
-        )
+        if one.group(1).strip().lower() in STRICT_COMPARATORS:
+            n = n - 1 if written == "max" else n + 1
         if s.section == EXCLUSION:
-            n = n - 1 if direction == "max" and not strict else n
-        if direction == "max":
-            return [("ecog", "range", {"min": 0, "max": n})]
+            written, n = ("max", n - 1) if written == "min" else ("min", n + 1)
+        if written == "max":
+            return [("ecog", "range", {"min": 0, "max": n})] if n >= 0 else []
         return [("ecog", "range", {"min": n, "max": None})]
     alone = re.match(r"\W*(?:of\s*)?([0-4])\b(?![\d%]|\.\d)", window)
     if alone and s.section == INCLUSION:
