@@ -411,4 +411,6 @@ class TrialLocationAdmin(admin.ModelAdmin):
         return False
 
 
+import trials.admin_criteria  # noqa: E402, F401 (curator review of eligibility criteria)
+
 from . import admin_sync  # noqa: E402, F401 (sync runs and trial changes)

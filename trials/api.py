@@ -4,6 +4,7 @@
   stable order; `?format=csv` streams every matching row (trials/exports.py columns). Responses carry an
   ETag and Last-Modified and answer conditional requests with 304.
 - /api/v1/drugs/: the drug vocabulary with synonyms and immunotherapy class.
+- /api/v1/trials/{nct_id}/criteria/: confirmed structured eligibility criteria (trials/api_criteria.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ion_portal.api_base import SlugLookupMixin
 from ion_portal.api_errors import InvalidParameter
 from ion_portal.models import CancerType, Unit
 
+from .api_criteria import TrialCriteriaViewSet
 from .dump import dump_meta, dump_path
 from .exports import COLUMNS, iter_csv_lines
 from .filters import STATUS_ALL, TrialFilter
@@ -323,5 +325,6 @@ def schema_vocabularies_hook(result, generator, request, public):
 
 ROUTES: list[tuple] = [
     ("trials", TrialViewSet, "trial"),
+    (r"trials/(?P<nct_id>NCT[0-9]{8})/criteria", TrialCriteriaViewSet, "trial-criteria"),
     ("drugs", DrugViewSet, "drug"),
 ]

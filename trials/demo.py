@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from ion_portal.models import CancerType, Person, Unit
 from ion_portal.vocabularies import seed_core_vocabularies
 
+from .criteria.demo import load_demo_criteria
 from .models import Drug, RecruitmentStatus, Trial, TrialSite
 from .services import import_paths
 from .vocabularies import seed_drugs
@@ -86,4 +87,5 @@ def load() -> dict[str, int]:
         "trials imported": report.count("created") + report.count("updated"),
         "trials published": published,
         "network sites": sites,
+        **load_demo_criteria([n.split(".")[0] for n in DEMO_RECORDS]),
     }

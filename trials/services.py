@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from ion_portal.immunotherapy import NOT_IMMUNOTHERAPY
 
+from .criteria.sync import propose_criteria
 from .ctgov.client import FetchError, fetch_study
 from .ctgov.errors import RecordError
 from .ctgov.normalise import normalise_study, parse_age_days, parse_partial_date
@@ -243,6 +244,7 @@ def _write(*, derived: _Derived, raw, source, publish, label) -> RecordResult:
     _write_locations(trial, derived, sites, created=created)
     _link_cancer_types(trial, derived.cancer_type_ids)
     trial_reindex(trial)
+    propose_criteria(trial)  # structured eligibility: proposals refreshed, curated ones kept
     return RecordResult(label, "created" if created else "updated", nct_id)
 
 

@@ -1,0 +1,122 @@
+"""Proposing criteria for a trial after an import, without losing the curators' work.
+
+- Curated criteria (confirmed or rejected) are never deleted or changed by a re-import, except their
+  offsets: when the source sentence is still in the new eligibility text they follow it; when it changed
+  or disappeared, `source_changed` is set so a curator reviews them again.
+- Proposed (not yet reviewed) criteria are re-generated from the new text. A proposal is dropped when a
+  curator already decided on that kind for that sentence (so rejected proposals do not come back).
+- When the new proposals equal the stored ones, nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ..models_criteria import CriterionStatus, EligibilityCriterion
+from .extract import EXTRACTOR_VERSION, Proposal, extract
+
+
+@dataclass
+class SyncResult:
+    proposed: int = 0  # proposals stored after the run
+    created: int = 0
+    deleted: int = 0
+    flagged: int = 0  # curated criteria newly flagged source_changed
+    kept: int = 0  # curated criteria kept
+
+    def __str__(self):
+        return (
+            f"{self.proposed} proposed ({self.created} new, {self.deleted} removed), "
+            f"{self.kept} reviewed kept, {self.flagged} flagged as changed"
+        )
+
+
+def _locate(text: str, sentence: str, near: int | None) -> int | None:
+    """Offset of `sentence` in `text` (the occurrence nearest its old offset), or None."""
+    if not sentence:
+        return None
+    hits, start = [], text.find(sentence)
+    while start != -1:
+        hits.append(start)
+        start = text.find(sentence, start + 1)
+    if not hits:
+        return None
+    return min(hits, key=lambda h: abs(h - (near or 0)))
+
+
+def _signature(kind, section, operator, value, sentence, start) -> tuple:
+    return (kind, section, operator, json.dumps(value, sort_keys=True), sentence, start)
+
+
+@transaction.atomic
+def propose_criteria(trial) -> SyncResult:
+    """Bring a trial's criteria in line with its eligibility text (see the module docstring)."""
+    text = trial.eligibility_criteria or ""
+    result = SyncResult()
+    existing = list(EligibilityCriterion.objects.filter(trial=trial))
+    curated = [c for c in existing if c.status != CriterionStatus.PROPOSED]
+    for criterion in curated:
+        result.kept += 1
+        start = _locate(text, criterion.source_sentence, criterion.source_start)
+        if start is None:
+            if not criterion.source_changed and criterion.source_sentence:
+                criterion.source_changed = True
+                criterion.save(update_fields=["source_changed", "updated_at"])
+                result.flagged += 1
+        elif start != criterion.source_start:
+            criterion.source_start, criterion.source_end = (
+                start,
+                start + len(criterion.source_sentence),
+            )
+            criterion.save(update_fields=["source_start", "source_end", "updated_at"])
+    decided = {(c.kind, c.source_sentence) for c in curated}
+    decided_values = {
+        _signature(c.kind, c.section, c.operator, c.value, "", 0)[:4] for c in curated
+    }
+    wanted: list[Proposal] = [
+        p
+        for p in extract(text)
+        if (p.kind, p.sentence) not in decided
+        and _signature(p.kind, p.section, p.operator, p.value, "", 0)[:4] not in decided_values
+    ]
+    stored = [c for c in existing if c.status == CriterionStatus.PROPOSED]
+    stored_sigs = sorted(
+        (
+            *_signature(c.kind, c.section, c.operator, c.value, c.source_sentence, c.source_start),
+            c.extractor_version,
+        )
+        for c in stored
+    )
+    wanted_sigs = sorted(
+        (
+            *_signature(p.kind, p.section, p.operator, p.value, p.sentence, p.start),
+            EXTRACTOR_VERSION,
+        )
+        for p in wanted
+    )
+    result.proposed = len(wanted)
+    if stored_sigs == wanted_sigs:
+        return result
+    if stored:
+        EligibilityCriterion.objects.filter(pk__in=[c.pk for c in stored]).delete()
+        result.deleted = len(stored)
+    EligibilityCriterion.objects.bulk_create(
+        EligibilityCriterion(
+            trial=trial,
+            section=p.section,
+            kind=p.kind,
+            operator=p.operator,
+            value=p.value,
+            source_sentence=p.sentence,
+            source_start=p.start,
+            source_end=p.end,
+            status=CriterionStatus.PROPOSED,
+            extractor_version=EXTRACTOR_VERSION,
+        )
+        for p in wanted
+    )
+    result.created = len(wanted)
+    return result
