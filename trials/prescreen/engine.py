@@ -112,6 +112,7 @@ class Rule:
     operator: str
     value: dict
     sentence: str = ""
+    kind_label: str = ""  # for pages
 
     @property
     def key(self) -> str:
@@ -126,6 +127,8 @@ class Verdict:
     reason: str
     question: str = ""
     question_field: str = ""
+    kind_label: str = ""  # for pages
+    outcome_label: str = ""
 
     @property
     def outcome_code(self) -> str:
@@ -144,6 +147,7 @@ class Result:
     verdicts: list[Verdict] = field(default_factory=list)
     unreviewed: list[Rule] = field(default_factory=list)
     trial: object = None
+    referral_form: object = None  # for pages
 
     @property
     def eligible_so_far(self) -> bool:

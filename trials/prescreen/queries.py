@@ -1,0 +1,133 @@
+"""Pre-screen glue: load the network's open trials and their confirmed criteria for the pure engine
+(trials.prescreen.engine) and explain the trials shown.
+
+Queries (pinned in tests/trials/test_prescreen_pages.py): the cancer-type tree (1), the criteria stamp
+(1), the open trials' ids (1), then for the trials shown the trials with their criteria and network
+sites (3). The confirmed criteria of every trial are compiled once and kept in this process until the
+stamp (count, highest id, sum of ids and latest change of the confirmed criteria) changes, or for
+`CACHE_SECONDS` at most (a bulk `update()` does not touch `updated_at`); compiling is one more query.
+Which trials are open is asked on every pre-screen, so a closed or unpublished trial never shows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch, Sum
+
+from ion_portal.models import CancerType
+
+from ..models import Trial, TrialSite
+from ..models_criteria import CriterionStatus, EligibilityCriterion
+from .engine import Compiled, Patient, Result, Rule, compile_trials, explain_result
+from .engine import prescreen as run_engine
+
+SHOWN = 25  # trials explained on the results page
+CACHE_SECONDS = 300
+_cache: dict = {"stamp": None, "at": 0.0, "compiled": None}
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the results page shows."""
+
+    results: list[Result]  # the first SHOWN, explained
+    ranked: int  # open trials with confirmed criteria
+    eligible: int  # of which no criterion is "not met"
+    not_reviewed: int  # open trials without any confirmed criterion
+    questions: list[tuple[str, str, int]] = field(default_factory=list)  # (question, field, trials)
+
+
+def cancer_parents() -> dict[str, str | None]:
+    """slug -> broader slug, the whole vocabulary (one query)."""
+    rows = list(CancerType.objects.values_list("pk", "slug", "parent_id"))
+    slugs = {pk: slug for pk, slug, _parent in rows}
+    return {slug: slugs.get(parent) for _pk, slug, parent in rows}
+
+
+def open_trials():
+    """The network's open trials: published, recruiting (status verified in the last two years)."""
+    return Trial.objects.published().recruiting()
+
+
+def _rule(criterion) -> Rule:
+    return Rule(
+        pk=criterion.pk,
+        section=criterion.section,
+        kind=criterion.kind,
+        operator=criterion.operator,
+        value=criterion.value if isinstance(criterion.value, dict) else {},
+        sentence=criterion.source_sentence,
+    )
+
+
+def compiled_criteria() -> Compiled:
+    """Every trial's confirmed criteria, compiled (cached; see the module docstring)."""
+    stamp = tuple(
+        EligibilityCriterion.objects.confirmed()
+        .aggregate(n=Count("pk"), top=Max("pk"), total=Sum("pk"), last=Max("updated_at"))
+        .values()
+    )
+    fresh = time.monotonic() - _cache["at"] < CACHE_SECONDS
+    if _cache["stamp"] == stamp and fresh and _cache["compiled"] is not None:
+        return _cache["compiled"]
+    by_trial: dict[int, tuple[str, list[Rule]]] = {}
+    rows = (
+        EligibilityCriterion.objects.confirmed()
+        .order_by("trial_id", "section", "source_start", "pk")
+        .values_list("trial_id", "trial__nct_id", "pk", "section", "kind", "operator", "value")
+    )
+    for trial_id, nct_id, pk, section, kind, operator, value in rows.iterator(chunk_size=5000):
+        entry = by_trial.setdefault(trial_id, (nct_id, []))
+        entry[1].append(Rule(pk, section, kind, operator, value if isinstance(value, dict) else {}))
+    compiled = compile_trials(by_trial)
+    _cache.update(stamp=stamp, at=time.monotonic(), compiled=compiled)
+    return compiled
+
+
+def clear_cache() -> None:
+    _cache.update(stamp=None, at=0.0, compiled=None)
+
+
+def shown_trials(ids: list[int]) -> dict[int, Trial]:
+    """The trials shown, with their reviewed-or-not criteria (never rejected) and referral sites."""
+    criteria = EligibilityCriterion.objects.exclude(status=CriterionStatus.REJECTED).order_by(
+        "section", "source_start", "pk"
+    )
+    trials = Trial.objects.filter(pk__in=ids).prefetch_related(
+        Prefetch("criteria", queryset=criteria),
+        Prefetch("sites", queryset=TrialSite.objects.select_related("unit", "referral_contact")),
+    )
+    return {trial.pk: trial for trial in trials}
+
+
+def prescreen(patient: Patient, *, limit: int = SHOWN) -> Outcome:
+    """The network's open trials for this patient, ranked, the first `limit` explained."""
+    parents = cancer_parents()
+    compiled = compiled_criteria()
+    open_ids = list(open_trials().order_by("pk").values_list("pk", flat=True))
+    ranked = run_engine(compiled, patient, parents, trial_ids=open_ids)
+    shown = ranked[:limit]
+    trials = shown_trials([r.trial_id for r in shown]) if shown else {}
+    asked: Counter = Counter()
+    fields: dict[str, str] = {}
+    for result in shown:
+        trial = trials[result.trial_id]
+        criteria = list(trial.criteria.all())
+        confirmed = [_rule(c) for c in criteria if c.status == CriterionStatus.CONFIRMED]
+        proposed = [_rule(c) for c in criteria if c.status == CriterionStatus.PROPOSED]
+        explain_result(result, confirmed, proposed, patient, parents)
+        result.trial = trial
+        for question, form_field in result.questions:
+            asked[question] += 1
+            fields[question] = form_field
+    questions = sorted(asked.items(), key=lambda item: (-item[1], item[0]))
+    return Outcome(
+        results=shown,
+        ranked=len(ranked),
+        eligible=sum(1 for r in ranked if r.not_met == 0),
+        not_reviewed=len(open_ids) - len(ranked),
+        questions=[(q, fields[q], n) for q, n in questions],
+    )
