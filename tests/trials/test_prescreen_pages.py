@@ -93,7 +93,7 @@ def test_a_member_gets_open_trials_ranked_with_reasons(member_client, trials):
     assert (outcome.ranked, outcome.eligible, outcome.not_reviewed) == (4, 3, 1)
     page = response.text
     assert "Melanoma stage III." in page and "ECOG 0-1." in page
-    assert "Trial: 0–1; the patient has 1." in page
+    assert "Trial: 0\u20131; the patient has 1." in page
 
 
 def test_an_ineligible_patient_is_shown_why(member_client, trials):
@@ -203,7 +203,7 @@ def test_a_referral_carries_the_answers_and_the_verdicts(member_client, member, 
     mail = mailoutbox[0]
     assert mail.to == ["desk@example.org"] and mail.reply_to == [member.email]
     assert "Cancer type: Melanoma" in mail.body and "ECOG performance status: 1" in mail.body
-    assert "[met] ECOG performance status: Trial: 0–1; the patient has 1." in mail.body
+    assert "[met] ECOG performance status: Trial: 0\u20131; the patient has 1." in mail.body
     assert "Keen to take part." in mail.body
     assert "Patient's age: 64" in mail.body
 
