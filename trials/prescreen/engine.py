@@ -478,21 +478,30 @@ def compile_trials(criteria: dict[int, tuple[str, list[Rule]]]) -> Compiled:
     return Compiled(rules=rules, trials=trials)
 
 
+# Per-trial counting adds one number per criterion: met, not met and unknown in separate bit fields
+# (20 bits each: up to a million criteria per trial), so a trial's three counts are one C-level sum().
+_SHIFT = 20
+_FIELD = (1 << _SHIFT) - 1
+_WEIGHT = (1, 1 << _SHIFT, 1 << (2 * _SHIFT))  # MET, NOT_MET, UNKNOWN
+
+
 def prescreen(compiled: Compiled, patient: Patient, parents, trial_ids=None) -> list[Result]:
     """Every trial (of `trial_ids`, if given) with confirmed criteria, counted and ranked (no texts)."""
-    outcomes = [evaluate(rule, patient, parents) for rule in compiled.rules]
-    results = []
+    weights = [_WEIGHT[evaluate(rule, patient, parents)] for rule in compiled.rules]
+    at = weights.__getitem__
     trials = compiled.trials
+    rows = []
     for pk in trials if trial_ids is None else trial_ids:
         found = trials.get(pk)
         if not found or not found[1]:
             continue
-        counts = [0, 0, 0]
-        for i in found[1]:
-            counts[outcomes[i]] += 1
-        results.append(Result(pk, found[0], counts[MET], counts[NOT_MET], counts[UNKNOWN]))
-    results.sort(key=rank_key)
-    return results
+        total = sum(map(at, found[1]))
+        met, not_met, unknown = total & _FIELD, (total >> _SHIFT) & _FIELD, total >> (2 * _SHIFT)
+        # rank_key, inlined: the sort then compares plain tuples in C.
+        key = (1, not_met, unknown, found[0]) if not_met else (0, unknown, -met, found[0])
+        rows.append((key, pk, met, not_met, unknown))
+    rows.sort()
+    return [Result(pk, key[-1], met, not_met, unknown) for key, pk, met, not_met, unknown in rows]
 
 
 def explain_result(result: Result, rules: list[Rule], unreviewed: list[Rule], patient, parents):

@@ -1,11 +1,12 @@
 """Pre-screen glue: load the network's open trials and their confirmed criteria for the pure engine
 (trials.prescreen.engine) and explain the trials shown.
 
-Queries (pinned in tests/trials/test_prescreen_pages.py): the cancer-type tree (1), the criteria stamp
-(1), the open trials' ids (1), then for the trials shown the trials with their criteria and network
-sites (3). The confirmed criteria of every trial are compiled once and kept in this process until the
-stamp (count, highest id, sum of ids and latest change of the confirmed criteria) changes, or for
-`CACHE_SECONDS` at most (a bulk `update()` does not touch `updated_at`); compiling is one more query.
+Queries (pinned in tests/trials/test_prescreen_pages.py): the cancer-type tree (1), the open trials'
+ids (1), then for the trials shown the trials with their criteria and network sites (3). The confirmed
+criteria of every trial are compiled once and kept in this process until a criterion is saved or
+deleted (a signal bumps a version number in the shared cache, so every process recompiles: two more
+queries, the stamp and the criteria) or `CACHE_SECONDS` passed and the stamp (count, highest id, sum
+of ids and latest change of the confirmed criteria) differs: a bulk `update()` sends no signal.
 Which trials are open is asked on every pre-screen, so a closed or unpublished trial never shows.
 """
 
@@ -15,6 +16,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Sum
 
 from ion_portal.models import CancerType
@@ -26,7 +28,8 @@ from .engine import prescreen as run_engine
 
 SHOWN = 25  # trials explained on the results page
 CACHE_SECONDS = 300
-_cache: dict = {"stamp": None, "at": 0.0, "compiled": None}
+VERSION_KEY = "prescreen:criteria-version"
+_cache: dict = {"stamp": None, "at": 0.0, "compiled": None, "version": None}
 
 
 @dataclass(slots=True)
@@ -63,16 +66,25 @@ def _rule(criterion) -> Rule:
     )
 
 
-def compiled_criteria() -> Compiled:
-    """Every trial's confirmed criteria, compiled (cached; see the module docstring)."""
-    stamp = tuple(
+def _stamp() -> tuple:
+    return tuple(
         EligibilityCriterion.objects.confirmed()
         .aggregate(n=Count("pk"), top=Max("pk"), total=Sum("pk"), last=Max("updated_at"))
         .values()
     )
-    fresh = time.monotonic() - _cache["at"] < CACHE_SECONDS
-    if _cache["stamp"] == stamp and fresh and _cache["compiled"] is not None:
-        return _cache["compiled"]
+
+
+def compiled_criteria() -> Compiled:
+    """Every trial's confirmed criteria, compiled (cached; see the module docstring)."""
+    version = cache.get(VERSION_KEY, 0)
+    compiled = _cache["compiled"]
+    if compiled is not None and _cache["version"] == version:
+        if time.monotonic() - _cache["at"] < CACHE_SECONDS:
+            return compiled
+        if _stamp() == _cache["stamp"]:  # a bulk update() sends no signal: check now and then
+            _cache["at"] = time.monotonic()
+            return compiled
+    stamp = _stamp()
     by_trial: dict[int, tuple[str, list[Rule]]] = {}
     rows = (
         EligibilityCriterion.objects.confirmed()
@@ -83,12 +95,22 @@ def compiled_criteria() -> Compiled:
         entry = by_trial.setdefault(trial_id, (nct_id, []))
         entry[1].append(Rule(pk, section, kind, operator, value if isinstance(value, dict) else {}))
     compiled = compile_trials(by_trial)
-    _cache.update(stamp=stamp, at=time.monotonic(), compiled=compiled)
+    _cache.update(stamp=stamp, at=time.monotonic(), compiled=compiled, version=version)
     return compiled
 
 
+def criteria_changed(**_kwargs) -> None:
+    """Tell every process to recompile (the signal receiver of EligibilityCriterion saves and
+    deletes; call it after a bulk update() too)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, timeout=None)
+    _cache["compiled"] = None
+
+
 def clear_cache() -> None:
-    _cache.update(stamp=None, at=0.0, compiled=None)
+    _cache.update(stamp=None, at=0.0, compiled=None, version=None)
 
 
 def shown_trials(ids: list[int]) -> dict[int, Trial]:
@@ -96,9 +118,15 @@ def shown_trials(ids: list[int]) -> dict[int, Trial]:
     criteria = EligibilityCriterion.objects.exclude(status=CriterionStatus.REJECTED).order_by(
         "section", "source_start", "pk"
     )
-    trials = Trial.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch("criteria", queryset=criteria),
-        Prefetch("sites", queryset=TrialSite.objects.select_related("unit", "referral_contact")),
+    trials = (
+        Trial.objects.filter(pk__in=ids)
+        .only("pk", "nct_id", "brief_title")
+        .prefetch_related(
+            Prefetch("criteria", queryset=criteria),
+            Prefetch(
+                "sites", queryset=TrialSite.objects.select_related("unit", "referral_contact")
+            ),
+        )
     )
     return {trial.pk: trial for trial in trials}
 

@@ -109,7 +109,7 @@ def referral_message(form: PrescreenForm, trial: Trial, note: str) -> str:
         label = OUTCOME_LABELS[OUTCOMES[verdict.outcome]]
         lines.append(f"- [{label}] {_kind_label(criterion.kind)}: {verdict.reason}")
         if verdict.question:
-            lines.append(f"  {_('To check')}: {verdict.question}")
+            lines.append("  " + _("To check: %(question)s") % {"question": verdict.question})
     if note:
         lines += ["", _("Note from the referring clinician:"), note]
     return "\n".join(str(line) for line in lines)
