@@ -8,6 +8,7 @@ import random
 import pytest
 
 from trials.prescreen import reference
+from trials.prescreen.batch import compile_trials, prescreen
 from trials.prescreen.engine import (
     BIOMARKERS,
     NOT_MET,
@@ -15,10 +16,8 @@ from trials.prescreen.engine import (
     UNKNOWN,
     Patient,
     Rule,
-    compile_trials,
     evaluate,
     explain,
-    prescreen,
 )
 
 PARENTS = {

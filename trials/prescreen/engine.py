@@ -23,7 +23,7 @@ Every rule lives here, documented once:
   unknowns, more criteria met, then NCT ID; the others after them, by fewer criteria not met, fewer
   unknowns, then NCT ID. Trials with no confirmed criterion are not ranked (they are "not yet reviewed").
 
-Speed: many trials share criteria (the same ECOG range, the same lab limit), so `prescreen()` evaluates
+Speed: many trials share criteria (the same ECOG range, the same lab limit), so batch.py evaluates
 each distinct criterion once per patient and then only counts per trial; `explain()` builds the texts for
 the trials shown. The plain rules in `reference.py` must always agree with this module.
 """
@@ -448,64 +448,3 @@ def explain(rule: Rule, patient: Patient, parents) -> Verdict:
     if outcome == UNKNOWN:
         verdict.question, verdict.question_field = question_for(rule, patient)
     return verdict
-
-
-# --- Many trials ------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Compiled:
-    """Trials' confirmed criteria with every distinct criterion numbered once (cached by queries.py)."""
-
-    rules: list[Rule]  # one per distinct key
-    trials: dict[int, tuple[str, tuple[int, ...]]]  # trial pk -> (NCT ID, indexes into rules)
-
-
-def compile_trials(criteria: dict[int, tuple[str, list[Rule]]]) -> Compiled:
-    """{trial pk: (NCT ID, confirmed rules)} -> Compiled."""
-    index: dict[str, int] = {}
-    rules: list[Rule] = []
-    trials = {}
-    for pk, (nct_id, trial_rules) in criteria.items():
-        ids = []
-        for rule in trial_rules:
-            key = rule.key
-            if key not in index:
-                index[key] = len(rules)
-                rules.append(rule)
-            ids.append(index[key])
-        trials[pk] = (nct_id, tuple(ids))
-    return Compiled(rules=rules, trials=trials)
-
-
-# Per-trial counting adds one number per criterion: met, not met and unknown in separate bit fields
-# (20 bits each: up to a million criteria per trial), so a trial's three counts are one C-level sum().
-_SHIFT = 20
-_FIELD = (1 << _SHIFT) - 1
-_WEIGHT = (1, 1 << _SHIFT, 1 << (2 * _SHIFT))  # MET, NOT_MET, UNKNOWN
-
-
-def prescreen(compiled: Compiled, patient: Patient, parents, trial_ids=None) -> list[Result]:
-    """Every trial (of `trial_ids`, if given) with confirmed criteria, counted and ranked (no texts)."""
-    weights = [_WEIGHT[evaluate(rule, patient, parents)] for rule in compiled.rules]
-    at = weights.__getitem__
-    trials = compiled.trials
-    rows = []
-    for pk in trials if trial_ids is None else trial_ids:
-        found = trials.get(pk)
-        if not found or not found[1]:
-            continue
-        total = sum(map(at, found[1]))
-        met, not_met, unknown = total & _FIELD, (total >> _SHIFT) & _FIELD, total >> (2 * _SHIFT)
-        # rank_key, inlined: the sort then compares plain tuples in C.
-        key = (1, not_met, unknown, found[0]) if not_met else (0, unknown, -met, found[0])
-        rows.append((key, pk, met, not_met, unknown))
-    rows.sort()
-    return [Result(pk, key[-1], met, not_met, unknown) for key, pk, met, not_met, unknown in rows]
-
-
-def explain_result(result: Result, rules: list[Rule], unreviewed: list[Rule], patient, parents):
-    """Fill a result's verdicts (every confirmed criterion, in order) and its unreviewed criteria."""
-    result.verdicts = [explain(rule, patient, parents) for rule in rules]
-    result.unreviewed = list(unreviewed)
-    return result

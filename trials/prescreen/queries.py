@@ -23,8 +23,8 @@ from ion_portal.models import CancerType
 
 from ..models import Trial, TrialSite
 from ..models_criteria import CriterionStatus, EligibilityCriterion
-from .engine import Compiled, Patient, Result, Rule, compile_trials, explain_result
-from .engine import prescreen as run_engine
+from .batch import Compiled, compile_trials, explain_result, rank_trials, results
+from .engine import Patient, Result, Rule
 
 SHOWN = 25  # trials explained on the results page
 CACHE_SECONDS = 300
@@ -136,8 +136,8 @@ def prescreen(patient: Patient, *, limit: int = SHOWN) -> Outcome:
     parents = cancer_parents()
     compiled = compiled_criteria()
     open_ids = list(open_trials().order_by("pk").values_list("pk", flat=True))
-    ranked = run_engine(compiled, patient, parents, trial_ids=open_ids)
-    shown = ranked[:limit]
+    ranked = rank_trials(compiled, patient, parents, trial_ids=open_ids)
+    shown = results(ranked[:limit])
     trials = shown_trials([r.trial_id for r in shown]) if shown else {}
     asked: Counter = Counter()
     fields: dict[str, str] = {}
@@ -155,7 +155,7 @@ def prescreen(patient: Patient, *, limit: int = SHOWN) -> Outcome:
     return Outcome(
         results=shown,
         ranked=len(ranked),
-        eligible=sum(1 for r in ranked if r.not_met == 0),
+        eligible=sum(1 for row in ranked if row[3] == 0),
         not_reviewed=len(open_ids) - len(ranked),
         questions=[(q, fields[q], n) for q, n in questions],
     )
