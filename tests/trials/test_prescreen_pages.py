@@ -93,6 +93,7 @@ def test_a_member_gets_open_trials_ranked_with_reasons(member_client, trials):
     assert (outcome.ranked, outcome.eligible, outcome.not_reviewed) == (4, 3, 1)
     page = response.text
     assert "Melanoma stage III." in page and "ECOG 0-1." in page
+    assert "Trial: Melanoma; the patient has Melanoma." in page  # names, not slugs
     assert "Trial: 0\u20131; the patient has 1." in page
 
 
@@ -189,7 +190,7 @@ def test_the_form_has_no_free_text_field(member_client):
     from trials.prescreen.forms import PrescreenForm
 
     kinds = {type(f.widget).__name__ for f in PrescreenForm().fields.values()}
-    assert kinds <= {"Select", "NumberInput", "CheckboxSelectMultiple"}
+    assert kinds <= {"QuickSelect", "NumberInput", "CheckboxSelectMultiple"}
 
 
 @pytest.fixture

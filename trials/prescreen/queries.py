@@ -25,6 +25,7 @@ from ..models import Trial, TrialSite
 from ..models_criteria import CriterionStatus, EligibilityCriterion
 from .batch import Compiled, compile_trials, explain_result, rank_trials, results
 from .engine import Patient, Result, Rule
+from .texts import CANCER_NAMES
 
 SHOWN = 25  # trials explained on the results page
 CACHE_SECONDS = 300
@@ -45,9 +46,10 @@ class Outcome:
 
 def cancer_parents() -> dict[str, str | None]:
     """slug -> broader slug, the whole vocabulary (one query)."""
-    rows = list(CancerType.objects.values_list("pk", "slug", "parent_id"))
-    slugs = {pk: slug for pk, slug, _parent in rows}
-    return {slug: slugs.get(parent) for _pk, slug, parent in rows}
+    rows = list(CancerType.objects.values_list("pk", "slug", "parent_id", "name"))
+    slugs = {pk: slug for pk, slug, _parent, _name in rows}
+    CANCER_NAMES.update((slug, name) for _pk, slug, _parent, name in rows)
+    return {slug: slugs.get(parent) for _pk, slug, parent, _name in rows}
 
 
 def open_trials():

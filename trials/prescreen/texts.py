@@ -78,6 +78,8 @@ OPERATOR_WORDS = {
     "allowed_if_treated": gettext_lazy("allowed if treated and stable"),
     "allowed_if_controlled": gettext_lazy("allowed if controlled"),
 }
+# Cancer-type names by slug, for the texts only (filled by queries.cancer_parents()).
+CANCER_NAMES: dict[str, str] = {}
 UNITS = {
     "pd_l1_tps": "%",
     "steroids": "mg/day",
@@ -110,8 +112,9 @@ def condition_text(rule) -> str:
     if op == "eq":
         return ", ".join(str(STATE_LABELS.get(x, x)) for x in v.values())
     if op == "in":
-        items = v.get("cancer_types") or v.get("settings") or []
-        return ", ".join(str(SETTING_LABELS.get(x, x)) for x in items)
+        if v.get("cancer_types"):
+            return ", ".join(CANCER_NAMES.get(x, x) for x in v["cancer_types"])
+        return ", ".join(str(SETTING_LABELS.get(x, x)) for x in v.get("settings") or [])
     if op in ("min", "max"):
         sign = "≥" if op == "min" else "≤"
         if "uln" in v:
@@ -155,6 +158,8 @@ def answer_text(kind: str, patient) -> str:
         return f"{_n(value)} {TIMES} ULN"
     if kind == "setting":
         return str(SETTING_LABELS.get(value, value))
+    if kind == "cancer_type":
+        return CANCER_NAMES.get(value, value)
     if isinstance(value, str):
         return str(STATE_LABELS.get(value, value))
     return f"{_n(value)} {UNITS.get(kind, '')}".strip()
