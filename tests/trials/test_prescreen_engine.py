@@ -3,12 +3,13 @@ questions, the ranking, and agreement with the plain reference rules on many ran
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
 
 from trials.prescreen import reference
-from trials.prescreen.batch import compile_trials, prescreen
+from trials.prescreen.batch import compile_rows, compile_trials, prescreen
 from trials.prescreen.engine import (
     BIOMARKERS,
     NOT_MET,
@@ -280,6 +281,12 @@ def test_engine_agrees_with_the_reference_on_random_profiles(seed):
             rules.append(Rule(pk, section, kind, operator, _random_value(rng, kind)))
         trials[t + 1] = (f"NCT{t + 1:08d}", rules)
     compiled = compile_trials(trials)
+    # As queries.py compiles them: database rows with the value as JSON text.
+    from_rows = compile_rows(
+        (t, nct, r.section, r.kind, r.operator, json.dumps(r.value))
+        for t, (nct, rules) in trials.items()
+        for r in rules
+    )
     checked = 0
     seen = set()
     for _p in range(60):
@@ -289,6 +296,9 @@ def test_engine_agrees_with_the_reference_on_random_profiles(seed):
             [(t, nct, rules) for t, (nct, rules) in trials.items()], patient, PARENTS
         )
         assert [r.trial_id for r in engine] == [t for t, _o in plain]
+        assert [(r.trial_id, r.met, r.not_met) for r in engine] == [
+            (r.trial_id, r.met, r.not_met) for r in prescreen(from_rows, patient, PARENTS)
+        ]
         for result, (t, outcomes) in zip(engine, plain, strict=True):
             verdicts = [OUTCOMES[explain(r, patient, PARENTS).outcome] for r in trials[t][1]]
             assert verdicts == outcomes, (t, patient)

@@ -4,6 +4,7 @@ module only makes them fast (tests/trials/test_prescreen_engine.py checks it aga
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from .engine import MET, NOT_MET, UNKNOWN, Patient, Result, Rule, evaluate, explain
@@ -32,6 +33,29 @@ def compile_trials(criteria: dict[int, tuple[str, list[Rule]]]) -> Compiled:
             ids.append(index[key])
         trials[pk] = (nct_id, tuple(ids))
     return Compiled(rules=rules, trials=trials)
+
+
+def compile_rows(rows) -> Compiled:
+    """Compiled from database rows (trial pk, NCT ID, section, kind, operator, value as JSON text),
+    ordered by trial: the JSON is parsed once per distinct criterion, not once per row."""
+    index: dict[tuple, int] = {}
+    rules: list[Rule] = []
+    trials: dict[int, tuple[str, list[int]]] = {}
+    for trial_id, nct_id, section, kind, operator, value_text in rows:
+        key = (section, kind, operator, value_text)
+        i = index.get(key)
+        if i is None:
+            try:
+                value = json.loads(value_text) if value_text else {}
+            except ValueError:
+                value = {}
+            i = index[key] = len(rules)
+            rules.append(Rule(0, section, kind, operator, value if isinstance(value, dict) else {}))
+        entry = trials.get(trial_id)
+        if entry is None:
+            entry = trials[trial_id] = (nct_id, [])
+        entry[1].append(i)
+    return Compiled(rules=rules, trials={pk: (n, tuple(ids)) for pk, (n, ids) in trials.items()})
 
 
 # One number per criterion: met, not met and unknown in separate bit fields (20 bits each), so a

@@ -17,13 +17,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Sum
+from django.db.models import Count, Max, Prefetch, Sum, TextField
+from django.db.models.functions import Cast
 
 from ion_portal.models import CancerType
 
 from ..models import Trial, TrialSite
 from ..models_criteria import CriterionStatus, EligibilityCriterion
-from .batch import Compiled, compile_trials, explain_result, rank_trials, results
+from .batch import Compiled, compile_rows, explain_result, rank_trials, results
 from .engine import Patient, Result, Rule
 from .texts import CANCER_NAMES
 
@@ -87,16 +88,13 @@ def compiled_criteria() -> Compiled:
             _cache["at"] = time.monotonic()
             return compiled
     stamp = _stamp()
-    by_trial: dict[int, tuple[str, list[Rule]]] = {}
     rows = (
         EligibilityCriterion.objects.confirmed()
+        .annotate(value_text=Cast("value", TextField()))
         .order_by("trial_id", "section", "source_start", "pk")
-        .values_list("trial_id", "trial__nct_id", "pk", "section", "kind", "operator", "value")
+        .values_list("trial_id", "trial__nct_id", "section", "kind", "operator", "value_text")
     )
-    for trial_id, nct_id, pk, section, kind, operator, value in rows.iterator(chunk_size=5000):
-        entry = by_trial.setdefault(trial_id, (nct_id, []))
-        entry[1].append(Rule(pk, section, kind, operator, value if isinstance(value, dict) else {}))
-    compiled = compile_trials(by_trial)
+    compiled = compile_rows(rows.iterator(chunk_size=10000))
     _cache.update(stamp=stamp, at=time.monotonic(), compiled=compiled, version=version)
     return compiled
 
