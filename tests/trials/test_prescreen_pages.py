@@ -190,7 +190,7 @@ def test_the_form_has_no_free_text_field(member_client):
     from trials.prescreen.forms import PrescreenForm
 
     kinds = {type(f.widget).__name__ for f in PrescreenForm().fields.values()}
-    assert kinds <= {"QuickSelect", "NumberInput", "CheckboxSelectMultiple"}
+    assert kinds <= {"QuickSelect", "QuickNumber", "NumberInput", "CheckboxSelectMultiple"}
 
 
 @pytest.fixture

@@ -54,6 +54,18 @@ class QuickSelect(forms.Select):
         )
 
 
+class QuickNumber(forms.NumberInput):
+    """<input type="number"> written in Python (no widget template), like QuickSelect."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        shown = self.format_value(value)
+        value_attr = format_html(' value="{}"', shown) if shown not in (None, "") else ""
+        return format_html(
+            '<input type="number" name="{}"{}{}>', name, value_attr, forms.utils.flatatt(attrs)
+        )
+
+
 def _choice(label, choices, **kwargs):
     return forms.ChoiceField(
         label=label, choices=choices, required=False, widget=QuickSelect, **kwargs
@@ -67,7 +79,7 @@ def _number(label, low, high, help_text="", step="any"):
         max_value=high,
         required=False,
         help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": step}),
+        widget=QuickNumber(attrs={"step": step}),
     )
 
 
@@ -94,6 +106,7 @@ class PrescreenForm(forms.Form):
         min_value=0,
         max_value=120,
         required=False,
+        widget=QuickNumber,
         help_text=_("The age, never the date of birth."),
     )
     sex = _choice(_("Sex"), [NOT_KNOWN, ("female", _("Female")), ("male", _("Male"))])
@@ -103,6 +116,7 @@ class PrescreenForm(forms.Form):
         min_value=0,
         max_value=20,
         required=False,
+        widget=QuickNumber,
     )
     prior_immunotherapy = _choice(
         _("Prior immunotherapy"),
@@ -251,7 +265,9 @@ class PrescreenReferralForm(forms.Form):
     """Refer from the results: the site, the patient's consent and an optional note."""
 
     trial = forms.CharField(widget=forms.HiddenInput, max_length=11)
-    site = forms.TypedChoiceField(label=_("Network site"), coerce=int, choices=())
+    site = forms.TypedChoiceField(
+        label=_("Network site"), coerce=int, choices=(), widget=QuickSelect
+    )
     note = forms.CharField(
         label=_("Note for the study team (optional)"),
         required=False,
