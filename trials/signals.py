@@ -14,3 +14,16 @@ from .models import Intervention, Trial, TrialSite
 @receiver(m2m_changed, sender=Trial.cancer_types.through)
 def _trials_changed(**kwargs):
     invalidate_facet_cache()
+
+
+def _connect_prescreen():
+    """Saving or deleting a structured criterion makes every process recompile the pre-screen's
+    criteria (trials.prescreen.queries)."""
+    from .models_criteria import EligibilityCriterion
+    from .prescreen.queries import criteria_changed
+
+    for signal in (post_save, post_delete):
+        signal.connect(criteria_changed, sender=EligibilityCriterion, dispatch_uid="prescreen")
+
+
+_connect_prescreen()

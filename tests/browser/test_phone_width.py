@@ -25,6 +25,7 @@ EXTRA_PAGES = [
     "/search/?q=melanoma",
     "/trials/?status=all",
     "/trials/?q=pembrolizumab",
+    "/trials/find-a-trial/",
     "/toxicity/?q=diarrhoea",
     "/toxicity/patient-card/",
     "/toxicity/patient-card/?drugs=pembrolizumab&drugs=ipilimumab",

@@ -40,6 +40,7 @@ EXTRA_PAGES = [
     "/trials/?q=melanoma",
     "/trials/?status=all&phase=PHASE2",
     "/collaborations/",
+    "/trials/find-a-trial/",
     "/no-such-page/",
     "/api/v1/docs/",
 ]
@@ -49,6 +50,7 @@ MEMBER_PAGES = [
     "/toxicity/task-force/",
     "/toxicity/patient-card/",
     "/trials/NCT02465060/",
+    "/trials/pre-screen/",
     "/collaborations/requests/",
     "/collaborations/requests/new/",
     "/collaborations/suggested-pairs/",

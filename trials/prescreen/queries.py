@@ -1,0 +1,161 @@
+"""Pre-screen glue: load the network's open trials and their confirmed criteria for the pure engine
+(trials.prescreen.engine) and explain the trials shown.
+
+Queries (pinned in tests/trials/test_prescreen_pages.py): the cancer-type tree (1), the open trials'
+ids (1), then for the trials shown the trials with their criteria and network sites (3). The confirmed
+criteria of every trial are compiled once and kept in this process until a criterion is saved or
+deleted (a signal bumps a version number in the shared cache, so every process recompiles: two more
+queries, the stamp and the criteria) or `CACHE_SECONDS` passed and the stamp (count, highest id, sum
+of ids and latest change of the confirmed criteria) differs: a bulk `update()` sends no signal.
+Which trials are open is asked on every pre-screen, so a closed or unpublished trial never shows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Sum, TextField
+from django.db.models.functions import Cast
+
+from ion_portal.models import CancerType
+
+from ..models import Trial, TrialSite
+from ..models_criteria import CriterionStatus, EligibilityCriterion
+from .batch import Compiled, compile_rows, explain_result, rank_trials, results
+from .engine import Patient, Result, Rule
+from .texts import CANCER_NAMES
+
+SHOWN = 25  # trials explained on the results page
+CACHE_SECONDS = 300
+VERSION_KEY = "prescreen:criteria-version"
+_cache: dict = {"stamp": None, "at": 0.0, "compiled": None, "version": None}
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the results page shows."""
+
+    results: list[Result]  # the first SHOWN, explained
+    ranked: int  # open trials with confirmed criteria
+    eligible: int  # of which no criterion is "not met"
+    not_reviewed: int  # open trials without any confirmed criterion
+    questions: list[tuple[str, str, int]] = field(default_factory=list)  # (question, field, trials)
+
+
+def cancer_parents() -> dict[str, str | None]:
+    """slug -> broader slug, the whole vocabulary (one query)."""
+    rows = list(CancerType.objects.values_list("pk", "slug", "parent_id", "name"))
+    slugs = {pk: slug for pk, slug, _parent, _name in rows}
+    CANCER_NAMES.update((slug, name) for _pk, slug, _parent, name in rows)
+    return {slug: slugs.get(parent) for _pk, slug, parent, _name in rows}
+
+
+def open_trials():
+    """The network's open trials: published, recruiting (status verified in the last two years)."""
+    return Trial.objects.published().recruiting()
+
+
+def _rule(criterion) -> Rule:
+    return Rule(
+        pk=criterion.pk,
+        section=criterion.section,
+        kind=criterion.kind,
+        operator=criterion.operator,
+        value=criterion.value if isinstance(criterion.value, dict) else {},
+        sentence=criterion.source_sentence,
+    )
+
+
+def _stamp() -> tuple:
+    return tuple(
+        EligibilityCriterion.objects.confirmed()
+        .aggregate(n=Count("pk"), top=Max("pk"), total=Sum("pk"), last=Max("updated_at"))
+        .values()
+    )
+
+
+def compiled_criteria() -> Compiled:
+    """Every trial's confirmed criteria, compiled (cached; see the module docstring)."""
+    version = cache.get(VERSION_KEY, 0)
+    compiled = _cache["compiled"]
+    if compiled is not None and _cache["version"] == version:
+        if time.monotonic() - _cache["at"] < CACHE_SECONDS:
+            return compiled
+        if _stamp() == _cache["stamp"]:  # a bulk update() sends no signal: check now and then
+            _cache["at"] = time.monotonic()
+            return compiled
+    stamp = _stamp()
+    rows = (
+        EligibilityCriterion.objects.confirmed()
+        .annotate(value_text=Cast("value", TextField()))
+        .order_by("trial_id", "section", "source_start", "pk")
+        .values_list("trial_id", "trial__nct_id", "section", "kind", "operator", "value_text")
+    )
+    compiled = compile_rows(rows.iterator(chunk_size=10000))
+    _cache.update(stamp=stamp, at=time.monotonic(), compiled=compiled, version=version)
+    return compiled
+
+
+def criteria_changed(**_kwargs) -> None:
+    """Tell every process to recompile (the signal receiver of EligibilityCriterion saves and
+    deletes; call it after a bulk update() too)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, timeout=None)
+    _cache["compiled"] = None
+
+
+def clear_cache() -> None:
+    _cache.update(stamp=None, at=0.0, compiled=None, version=None)
+
+
+def shown_trials(ids: list[int]) -> dict[int, Trial]:
+    """The trials shown, with their reviewed-or-not criteria (never rejected) and referral sites."""
+    criteria = EligibilityCriterion.objects.exclude(status=CriterionStatus.REJECTED).order_by(
+        "section", "source_start", "pk"
+    )
+    trials = (
+        Trial.objects.filter(pk__in=ids)
+        .only("pk", "nct_id", "brief_title")
+        .prefetch_related(
+            Prefetch("criteria", queryset=criteria),
+            Prefetch(
+                "sites", queryset=TrialSite.objects.select_related("unit", "referral_contact")
+            ),
+        )
+    )
+    return {trial.pk: trial for trial in trials}
+
+
+def prescreen(patient: Patient, *, limit: int = SHOWN) -> Outcome:
+    """The network's open trials for this patient, ranked, the first `limit` explained."""
+    parents = cancer_parents()
+    compiled = compiled_criteria()
+    open_ids = list(open_trials().order_by("pk").values_list("pk", flat=True))
+    ranked = rank_trials(compiled, patient, parents, trial_ids=open_ids)
+    shown = results(ranked[:limit])
+    trials = shown_trials([r.trial_id for r in shown]) if shown else {}
+    asked: Counter = Counter()
+    fields: dict[str, str] = {}
+    for result in shown:
+        trial = trials[result.trial_id]
+        criteria = list(trial.criteria.all())
+        confirmed = [_rule(c) for c in criteria if c.status == CriterionStatus.CONFIRMED]
+        proposed = [_rule(c) for c in criteria if c.status == CriterionStatus.PROPOSED]
+        explain_result(result, confirmed, proposed, patient, parents)
+        result.trial = trial
+        for question, form_field in result.questions:
+            asked[question] += 1
+            fields[question] = form_field
+    questions = sorted(asked.items(), key=lambda item: (-item[1], item[0]))
+    return Outcome(
+        results=shown,
+        ranked=len(ranked),
+        eligible=sum(1 for row in ranked if row[3] == 0),
+        not_reviewed=len(open_ids) - len(ranked),
+        questions=[(q, fields[q], n) for q, n in questions],
+    )
