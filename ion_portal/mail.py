@@ -8,6 +8,9 @@
   Enqueue inside the caller's transaction: with the database queue the task row commits or rolls back
   with the write that caused it.
 
+Attachments are `(filename, text content, mimetype)` triples (text, so they pass through the JSON task
+queue): for example an event's `.ics` file.
+
 Tests read Django's outbox (`mailoutbox`); the immediate task backend of development sends at once.
 """
 
@@ -29,6 +32,7 @@ def mail_send(
     to: list[str],
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list | None = None,
 ) -> int:
     """Send one plain-text e-mail now from the portal's address; returns the number sent (0 or 1)."""
     to = _recipients(to)
@@ -42,6 +46,8 @@ def mail_send(
         reply_to=_recipients(reply_to) or None,
         headers=headers or None,
     )
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()
 
 
@@ -53,9 +59,17 @@ def send_mail_task(
     to: list[str],
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list | None = None,
 ) -> int:
     """The queued form of mail_send() (arguments are JSON: plain strings, lists and dicts)."""
-    return mail_send(subject=subject, body=body, to=to, reply_to=reply_to, headers=headers)
+    return mail_send(
+        subject=subject,
+        body=body,
+        to=to,
+        reply_to=reply_to,
+        headers=headers,
+        attachments=attachments,
+    )
 
 
 def mail_enqueue(
@@ -65,6 +79,7 @@ def mail_enqueue(
     to: list[str],
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> bool:
     """Queue one plain-text e-mail from the portal's address; False when there is nobody to send to."""
     to = _recipients(to)
@@ -76,5 +91,6 @@ def mail_enqueue(
         to=to,
         reply_to=_recipients(reply_to),
         headers=dict(headers or {}),
+        attachments=[list(item) for item in attachments or []],
     )
     return True
