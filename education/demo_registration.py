@@ -23,7 +23,8 @@ from .pdf import simple_pdf
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 DEMO_CERTIFICATE_CODE = "DEMO-CERT-2026"
-DEMO_REGISTRATION_TOKEN = "demo-registration-past-course"
+# A fixed personal link for the demo attendee (fictitious; the pages tests visit it).
+DEMO_REGISTRATION_TOKEN = "demo-registration-past-course"  # noqa: S105
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime.datetime:

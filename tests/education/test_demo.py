@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pypdf
-
 import pytest
 
 from education import demo
