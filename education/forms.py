@@ -37,8 +37,10 @@ class RegistrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Typed with separators (1-08290-59-001) is fine: the model keeps the 11 digits.
-        self.fields["riziv_number"].max_length = 16
-        self.fields["riziv_number"].validators = []
+        riziv = self.fields["riziv_number"]
+        riziv.max_length = 16
+        riziv.validators = []
+        riziv.widget.attrs["maxlength"] = "16"
         self.fields["profession"].choices = [("", _("Choose…")), *Registration.Profession.choices]
 
     def clean_riziv_number(self):

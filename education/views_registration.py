@@ -102,7 +102,9 @@ def registration_manage(request, token: str) -> HttpResponse:
         },
     )
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token must not leak to other sites through the Referer; "no-referrer" would also make
+    # the browser send "Origin: null" with the cancel form, which CSRF protection refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

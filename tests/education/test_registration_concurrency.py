@@ -36,7 +36,7 @@ def test_two_simultaneous_requests_for_the_last_place_never_over_book(client, se
                 event, {"name": email, "email": email, "profession": "nurse"}
             )
             outcomes.append(registration.status)
-        except BaseException as error:  # noqa: BLE001 (reported below)
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()
@@ -64,7 +64,7 @@ def test_many_simultaneous_requests_fill_exactly_the_capacity(client):
         try:
             barrier.wait()
             service.register(event, {"name": email, "email": email, "profession": "nurse"})
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()
