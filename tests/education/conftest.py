@@ -19,6 +19,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    # A request to /nl/… leaves Dutch active in the test's thread (LocaleMiddleware activates, nothing
+    # deactivates): reverse() in the next test would then give /nl/ URLs. Each test starts in English.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 def make_news(slug="news", *, status="published", published_at=None, **extra) -> NewsItem:
     if status == "published" and published_at is None:
         published_at = timezone.now() - datetime.timedelta(hours=1)
