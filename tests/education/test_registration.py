@@ -272,3 +272,20 @@ def test_emails_are_written_in_the_registrants_language(client, mailoutbox):
     registration = Registration.objects.get()
     assert registration.language == "nl"
     assert "/nl/" in mailoutbox[0].body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirmation_with_ics_goes_through_the_database_queue(settings, mailoutbox):
+    """With the real task queue the e-mail (and its .ics, as JSON text) waits for the worker."""
+    from django.core.management import call_command
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    event = _event("queued")
+    service.register(event, _form("queue@example.org"))
+    assert mailoutbox == []
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    (message,) = mailoutbox
+    assert message.to == ["queue@example.org"]
+    assert str(_ics_of(message).walk("VEVENT")[0]["summary"]) == event.title
