@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ion_portal.admin_publishing import PublishableAdminMixin
 
+from .admin_registration import (
+    EventMaterialInline,
+    EventRegistrationAdminMixin,
+    SessionInline,
+)
 from .models import CONTENT_LANGUAGES, Event, NewsItem, Resource, ResourceVariant
 
 
@@ -117,6 +122,10 @@ class EventAdminForm(forms.ModelForm):
             "accreditation_system",
             "accreditation_points",
             "registration_url",
+            "registration_enabled",
+            "capacity",
+            "registration_deadline",
+            "registration_requires_approval",
             "status",
             "published_at",
         ]
@@ -125,9 +134,10 @@ class EventAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             tz = self.instance.tzinfo
-            for name in ("start", "end"):
+            for name in ("start", "end", "registration_deadline"):
                 value = getattr(self.instance, name)
-                self.initial[name] = timezone.localtime(value, tz).replace(tzinfo=None)
+                if value is not None:
+                    self.initial[name] = timezone.localtime(value, tz).replace(tzinfo=None)
 
     def clean(self):
         cleaned = super().clean()
@@ -136,7 +146,7 @@ class EventAdminForm(forms.ModelForm):
             import zoneinfo
 
             tz = zoneinfo.ZoneInfo(zone_name)
-            for name in ("start", "end"):
+            for name in ("start", "end", "registration_deadline"):
                 value = cleaned.get(name)
                 if value is not None:
                     # The form read the wall-clock time in the server's zone; re-read it in the event's.
@@ -147,11 +157,20 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(PublishableAdmin):
+class EventAdmin(EventRegistrationAdminMixin, PublishableAdmin):
     form = EventAdminForm
-    list_display = ("title", "event_type", "start", "audience", "visibility", "preview_link")
-    list_filter = (ScheduleStateFilter, "status", "event_type", "audience")
-    readonly_fields = ("uid", "preview_link")
+    list_display = (
+        "title",
+        "event_type",
+        "start",
+        "audience",
+        "visibility",
+        "registration_counts",
+        "preview_link",
+    )
+    list_filter = (ScheduleStateFilter, "status", "event_type", "audience", "registration_enabled")
+    readonly_fields = ("uid", "preview_link", "registration_tools")
+    inlines = (SessionInline, EventMaterialInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "event_type", "audience", "summary", "description")}),
         (
@@ -177,6 +196,23 @@ class EventAdmin(PublishableAdmin):
                     "accreditation_points",
                     "registration_url",
                 )
+            },
+        ),
+        (
+            _("Registration on this site"),
+            {
+                "fields": (
+                    "registration_enabled",
+                    "capacity",
+                    "registration_deadline",
+                    "registration_requires_approval",
+                    "registration_tools",
+                ),
+                "description": _(
+                    "Capacity, deadline (in the event's time zone) and approval. When the event is "
+                    "full, new registrations join the waiting list; a cancellation gives the place "
+                    "to the first person waiting."
+                ),
             },
         ),
         (_("Publication"), {"fields": ("status", "published_at", "preview_link", "uid")}),

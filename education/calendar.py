@@ -51,8 +51,13 @@ def _vevent(event: Event, *, base_url: str, stamp: datetime.datetime) -> icalend
         vevent.add("dtend", event.local_end)
     vevent.add("summary", event.title)
     description = event.summary
+    sessions = list(event.sessions.all())
+    if sessions:
+        description += "\n\n" + "\n".join(_session_line(session) for session in sessions)
     if event.registration_url:
         description += f"\n\nRegistration: {event.registration_url}"
+    elif event.registration_enabled:
+        description += f"\n\nRegistration: {base_url}{event.get_absolute_url()}register/"
     vevent.add("description", description)
     if event.location:
         vevent.add("location", event.location)
@@ -69,6 +74,43 @@ def _vevent(event: Event, *, base_url: str, stamp: datetime.datetime) -> icalend
     vevent.add("sequence", max(sequence, 0))
     vevent.add("status", "CONFIRMED")
     vevent.add("transp", "OPAQUE")
+    return vevent
+
+
+def _speaker_names(session) -> str:
+    return ", ".join(person.display_name for person in session.speakers.all())
+
+
+def _session_line(session) -> str:
+    """One timetable line for the event's DESCRIPTION: 09:00-10:30 Title (room; speakers)."""
+    start, end = session.local_start, session.local_end
+    extra = "; ".join(part for part in (session.room, _speaker_names(session)) if part)
+    return f"{start:%H:%M}-{end:%H:%M} {session.title}" + (f" ({extra})" if extra else "")
+
+
+def session_uid(event: Event, session) -> str:
+    return f"{event.uid}-session-{session.pk}@{_uid_host()}"
+
+
+def _session_vevent(
+    event: Event, session, *, base_url: str, stamp: datetime.datetime
+) -> icalendar.Event:
+    """A session of a multi-session event as its own VEVENT, a child of the event (RELATED-TO)."""
+    vevent = icalendar.Event()
+    vevent.add("uid", session_uid(event, session))
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", session.local_start)
+    vevent.add("dtend", session.local_end)
+    vevent.add("summary", f"{session.title} ({event.title})")
+    speakers = _speaker_names(session)
+    if speakers:
+        vevent.add("description", speakers)
+    location = ", ".join(part for part in (session.room, event.location) if part)
+    if location:
+        vevent.add("location", location)
+    vevent.add("url", base_url + event.get_absolute_url())
+    vevent.add("related-to", event_uid(event), parameters={"RELTYPE": "PARENT"})
+    vevent.add("status", "CONFIRMED")
     return vevent
 
 
@@ -169,8 +211,14 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone 
     return timezone_component
 
 
-def build_calendar(events: Iterable[Event], *, base_url: str, name: str) -> bytes:
-    """A VCALENDAR with the given events, their VTIMEZONEs and a calendar name for subscribers."""
+def build_calendar(
+    events: Iterable[Event], *, base_url: str, name: str, with_sessions: bool = False
+) -> bytes:
+    """A VCALENDAR with the given events, their VTIMEZONEs and a calendar name for subscribers.
+
+    Every event's DESCRIPTION lists its timetable; with `with_sessions` (one event's file) each
+    session is also a VEVENT of its own, related to the event, so calendars show the slots.
+    """
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -201,5 +249,10 @@ def build_calendar(events: Iterable[Event], *, base_url: str, name: str) -> byte
             calendar.add_component(component)
     for event in events:
         calendar.add_component(_vevent(event, base_url=base_url, stamp=stamp))
+        if with_sessions and not event.all_day:
+            for session in event.sessions.all():
+                calendar.add_component(
+                    _session_vevent(event, session, base_url=base_url, stamp=stamp)
+                )
     calendar.add_missing_timezones()  # only for zones vtimezone() could not state as RRULEs
     return calendar.to_ical()

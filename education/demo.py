@@ -115,6 +115,9 @@ def load() -> dict[str, int]:
     news = _load_news(now, author)
     events = _load_events(now)
     resources, variants = _load_resources(now)
+    from . import demo_registration
+
+    events += demo_registration.load(now)
     return {
         "news items": news,
         "events": events,

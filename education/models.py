@@ -65,7 +65,7 @@ EVENT_TIME_ZONES = [
 
 
 # Paths under /events/ that are pages of their own, so no event may use them as its slug.
-RESERVED_EVENT_SLUGS = {"past", "feed"}
+RESERVED_EVENT_SLUGS = {"past", "feed", "registrations", "certificates"}
 
 
 class Audience(models.TextChoices):
@@ -181,7 +181,36 @@ class Event(Publishable):
     accreditation_points = models.DecimalField(
         _("accreditation points"), max_digits=5, decimal_places=1, null=True, blank=True
     )
-    registration_url = models.URLField(_("registration link"), blank=True)
+    registration_url = models.URLField(
+        _("registration link"),
+        blank=True,
+        help_text=_("An outside registration page; leave empty when registration is on this site."),
+    )
+    # Registration on the portal (education/registration.py): off unless the curator enables it.
+    registration_enabled = models.BooleanField(
+        _("registration on this site"),
+        default=False,
+        help_text=_("People register here; they receive a confirmation with the calendar file."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty for no limit. When full, new registrations join the waiting list."
+        ),
+    )
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to accept registrations until the event starts."),
+    )
+    registration_requires_approval = models.BooleanField(
+        _("registrations need approval"),
+        default=False,
+        help_text=_("A curator confirms each registration; it holds a place meanwhile."),
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -211,6 +240,14 @@ class Event(Publishable):
             errors["end"] = _("The event cannot end before it starts.")
         if self.accreditation_points is not None and not self.accreditation_system:
             errors["accreditation_system"] = _("Say which system awards these points.")
+        if self.registration_enabled and self.registration_url:
+            errors["registration_url"] = _(
+                "Registration is on this site: remove the outside registration link."
+            )
+        if self.capacity == 0:
+            errors["capacity"] = _("Give at least one place, or leave empty for no limit.")
+        if self.registration_deadline and self.end and self.registration_deadline > self.end:
+            errors["registration_deadline"] = _("Registration must close before the event ends.")
         codes = {code for code, _label in CONTENT_LANGUAGES}
         if not isinstance(self.languages, list) or any(
             code not in codes for code in self.languages
@@ -247,6 +284,27 @@ class Event(Publishable):
     def language_names(self) -> list[str]:
         names = dict(CONTENT_LANGUAGES)
         return [str(names.get(code, code)) for code in self.languages]
+
+    @property
+    def registration_closes(self):
+        """When registration closes: the deadline, or the start of the event."""
+        return self.registration_deadline or self.start
+
+    @property
+    def registration_open(self) -> bool:
+        return self.registration_enabled and timezone.now() < self.registration_closes
+
+    @property
+    def hours(self):
+        """The teaching time for the certificate: the sessions' total, else start to end."""
+        import decimal
+
+        sessions = list(self.sessions.all())
+        if sessions:
+            seconds = sum((s.end - s.start).total_seconds() for s in sessions)
+        else:
+            seconds = (self.end - self.start).total_seconds()
+        return (decimal.Decimal(seconds) / 3600).quantize(decimal.Decimal("0.1"))
 
 
 class Resource(Publishable):
@@ -370,3 +428,8 @@ class ResourceVariant(models.Model):
     @property
     def is_file(self) -> bool:
         return bool(self.file)
+
+
+# The registration, timetable and material models live in their own module (kept under 500 lines);
+# imported here so Django finds them as education's models.
+from .models_registration import EventMaterial, Registration, Session  # noqa: E402, F401

@@ -28,7 +28,7 @@ from ion_portal.listing import FilteredListMixin
 
 from . import calendar
 from .filters import EventFilter, NewsFilter, ResourceFilter
-from .models import Event, NewsItem, Resource, ResourceVariant
+from .models import Event, NewsItem, Resource, ResourceVariant, Session
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +104,30 @@ class EventListView(FilteredListMixin, ListView):
 
 class EventDetailView(StaffPreviewMixin, DetailView):
     model = Event
+    queryset = Event.objects.prefetch_related(
+        Prefetch("sessions", queryset=Session.objects.prefetch_related("speakers")),
+        "materials",
+    )
+
+    def get_context_data(self, **kwargs):
+        from ion_portal.models import is_member
+
+        from .views_registration import registration_state
+
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        if event.registration_enabled:
+            context["registration"] = registration_state(event)
+        member = is_member(self.request.user)
+        context["materials"] = [
+            material
+            for material in event.materials.all()
+            if member or material.audience == material.Audience.PUBLIC
+        ]
+        context["members_only_material"] = not member and any(
+            material.audience != material.Audience.PUBLIC for material in event.materials.all()
+        )
+        return context
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:
@@ -115,8 +139,12 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 @require_GET
 def event_ics(request, slug: str) -> HttpResponse:
     """One event as an `.ics` file to add to a calendar."""
-    event = get_object_or_404(Event.objects.published(), slug=slug)
-    body = calendar.build_calendar([event], base_url=_base_url(request), name=event.title)
+    event = get_object_or_404(
+        Event.objects.published().prefetch_related("sessions__speakers"), slug=slug
+    )
+    body = calendar.build_calendar(
+        [event], base_url=_base_url(request), name=event.title, with_sessions=True
+    )
     response = _ics_response(body, f"{event.slug}.ics")
     return conditional_response(request, response, last_modified=event.updated_at)
 
@@ -130,7 +158,11 @@ def events_feed_ics(request) -> HttpResponse:
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     # Subscribers need what is coming and the recent past, not the whole archive.
     since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
-    events = filterset.qs.filter(end__gte=since).order_by("start", "pk")
+    events = (
+        filterset.qs.filter(end__gte=since)
+        .order_by("start", "pk")
+        .prefetch_related("sessions__speakers")
+    )
     # Serialising iCalendar costs about 2 ms per event and calendar apps poll often, so the body is
     # cached under a key that changes whenever the feed would: an edit (updated_at), a publication
     # (count, latest published_at), the filters, the host and the language of the calendar's name.

@@ -11,6 +11,9 @@
 - `mail_enqueue_template()` renders a plain-text template (the app's `email/<name>.txt`) and queues it with
   the portal's subject prefix: what the apps' notification e-mails use.
 
+Attachments are `(filename, text content, mimetype)` triples (text, so they pass through the JSON task
+queue): for example an event's `.ics` file.
+
 Tests read Django's outbox (`mailoutbox`); the immediate task backend of development sends at once.
 """
 
@@ -35,6 +38,7 @@ def mail_send(
     to: list[str],
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list | None = None,
 ) -> int:
     """Send one plain-text e-mail now from the portal's address; returns the number sent (0 or 1)."""
     to = _recipients(to)
@@ -48,6 +52,8 @@ def mail_send(
         reply_to=_recipients(reply_to) or None,
         headers=headers or None,
     )
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()
 
 
@@ -59,9 +65,17 @@ def send_mail_task(
     to: list[str],
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list | None = None,
 ) -> int:
     """The queued form of mail_send() (arguments are JSON: plain strings, lists and dicts)."""
-    return mail_send(subject=subject, body=body, to=to, reply_to=reply_to, headers=headers)
+    return mail_send(
+        subject=subject,
+        body=body,
+        to=to,
+        reply_to=reply_to,
+        headers=headers,
+        attachments=attachments,
+    )
 
 
 def mail_enqueue(
@@ -71,6 +85,7 @@ def mail_enqueue(
     to: list[str],
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> bool:
     """Queue one plain-text e-mail from the portal's address; False when there is nobody to send to."""
     to = _recipients(to)
@@ -82,6 +97,7 @@ def mail_enqueue(
         to=to,
         reply_to=_recipients(reply_to),
         headers=dict(headers or {}),
+        attachments=[list(item) for item in attachments or []],
     )
     return True
 

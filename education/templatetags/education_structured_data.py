@@ -15,6 +15,25 @@ register = template.Library()
 SCHEMA = "https://schema.org/"
 
 
+def _session_data(event, session, *, url: str) -> dict:
+    """A session of the timetable as a schema.org sub-event."""
+    data = {
+        "@type": "EducationEvent",
+        "name": session.title,
+        "url": f"{url}#timetable-heading",
+        "startDate": session.local_start.replace(microsecond=0).isoformat(),
+        "endDate": session.local_end.replace(microsecond=0).isoformat(),
+        "performer": [
+            {"@type": "Person", "name": person.display_name} for person in session.speakers.all()
+        ]
+        or None,
+    }
+    if session.room or event.location:
+        name = ", ".join(part for part in (session.room, event.location) if part)
+        data["location"] = {"@type": "Place", "name": name, "address": event.location or name}
+    return {key: value for key, value in data.items() if value not in (None, [], "")}
+
+
 def event_data(event, *, url: str, organizer_url: str) -> dict:
     """The schema.org Event of one agenda event (published events only reach the page)."""
     online, offline = bool(event.online_url), bool(event.location)
@@ -59,8 +78,13 @@ def event_data(event, *, url: str, organizer_url: str) -> dict:
         ]
         or None,
     }
+    sessions = list(event.sessions.all()) if not event.all_day else []
+    if sessions:
+        data["subEvent"] = [_session_data(event, session, url=url) for session in sessions]
     if event.registration_url:
         data["offers"] = {"@type": "Offer", "url": event.registration_url}
+    elif event.registration_enabled:
+        data["offers"] = {"@type": "Offer", "url": url.rstrip("/") + "/register/"}
     return {key: value for key, value in data.items() if value not in (None, [], "")}
 
 

@@ -31,6 +31,9 @@ EXTRA_PAGES = [
     "/toxicity/patient-card/?drugs=pembrolizumab&drugs=ipilimumab",
     "/api/v1/docs/",
     "/partners/",
+    "/events/immunotherapy-masterclass/register/",
+    "/events/registrations/demo-registration-past-course/",
+    "/events/certificates/DEMO-CERT-2026/",
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zoneinfo
 
 import pytest
+from django.utils import translation
 
 # deprecated: import from tests.factories (re-exported for branches written before it).
 from tests.factories import make_event, make_news, make_resource
@@ -18,3 +19,12 @@ BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    # A request to /nl/… leaves Dutch active in the test's thread (LocaleMiddleware activates, nothing
+    # deactivates): reverse() in the next test would then give /nl/ URLs. Each test starts in English.
+    translation.activate("en")
+    yield
+    translation.deactivate()

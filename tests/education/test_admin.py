@@ -38,6 +38,16 @@ def _event_form(**overrides) -> dict:
         "published_at_0": "",
         "published_at_1": "",
     }
+    # The timetable and material inlines' management forms (no rows).
+    for prefix in ("sessions", "materials"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
     data.update(overrides)
     return data
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import pypdf
 import pytest
 
 from education import demo
@@ -32,5 +35,8 @@ def test_demo_leaflets_are_real_pdfs_in_several_languages():
     for variant in leaflet.variants.all():
         with variant.file.open("rb") as handle:
             content = handle.read()
-        assert content.startswith(b"%PDF-1.4") and content.rstrip().endswith(b"%%EOF")
+        assert content.startswith(b"%PDF-") and content.rstrip().endswith(b"%%EOF")
+        # A real PDF (written by fpdf2) that a PDF reader opens, with the leaflet's title as text.
+        text = pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text()
+        assert variant.title.split()[0] in text
         assert variant.content_type == "application/pdf"

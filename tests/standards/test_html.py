@@ -43,6 +43,13 @@ EXTRA_PAGES = [
     "/trials/find-a-trial/",
     "/no-such-page/",
     "/api/v1/docs/",
+    # Event registration (the demo's registration-enabled, full and past events)
+    "/events/immunotherapy-masterclass/register/",
+    "/events/irae-case-workshop/register/",
+    "/events/registrations/demo-registration-past-course/",
+    "/events/certificates/",
+    "/events/certificates/DEMO-CERT-2026/",
+    "/events/certificates/NO-SUCH-CODE/",
 ]
 # Pages (or versions of pages) that only signed-in members see.
 MEMBER_PAGES = [
@@ -55,6 +62,7 @@ MEMBER_PAGES = [
     "/collaborations/requests/new/",
     "/collaborations/suggested-pairs/",
     "/collaborations/alerts/",
+    "/events/past-irae-masterclass/",
 ]
 
 

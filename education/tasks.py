@@ -1,0 +1,13 @@
+"""Tasks of the education section (django.tasks): the periodic reminder run, for schedulers that
+enqueue tasks rather than run management commands."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task
+def send_event_reminders_task() -> int:
+    from .registration import send_reminders
+
+    return send_reminders()
