@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toxicity.models import GRADES, PATIENT_CARD_DRUGS, ConsultRequest, Toxicity
 
-CARD_LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
+CARD_LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("fr", _("French"))]
 
 
 class SearchForm(forms.Form):
