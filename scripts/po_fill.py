@@ -8,12 +8,14 @@ text is the English msgid (a plural's two forms separated by ` ||| `), followed 
 as a hint on a line starting with `nl: `. In `fill` the text is the translation (plural forms separated by
 ` ||| `); a literal `\\n` stands for a line break. `fill` keeps placeholders honest: it refuses a
 translation whose %-placeholders, {}-fields or HTML tags differ from the msgid's, and clears `fuzzy`.
+After saving it re-wraps the file with gettext's `msgcat`, as `makemessages` writes it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -29,7 +31,9 @@ def catalogue(language: str) -> Path:
 
 
 def key(entry: polib.POEntry) -> str:
-    return hashlib.sha1(f"{entry.msgctxt or ''}\x04{entry.msgid}".encode()).hexdigest()[:7]
+    return hashlib.sha1(
+        f"{entry.msgctxt or ''}\x04{entry.msgid}".encode(), usedforsecurity=False
+    ).hexdigest()[:7]
 
 
 def placeholders(text: str) -> list[str]:
@@ -51,7 +55,11 @@ def dump(language: str, everything: bool = False) -> None:
         print(_escape(text))
         hint = hints.get(key(entry))
         if hint is not None and hint.translated():
-            nl = hint.msgstr_plural[0] + " ||| " + hint.msgstr_plural[1] if hint.msgid_plural else hint.msgstr
+            nl = (
+                hint.msgstr_plural[0] + " ||| " + hint.msgstr_plural[1]
+                if hint.msgid_plural
+                else hint.msgstr
+            )
             print("nl: " + _escape(nl))
 
 
@@ -101,6 +109,8 @@ def fill(language: str, source: Path) -> None:
         entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         filled += 1
     po.save()
+    # Re-wrap the way gettext does (polib wraps differently), so a fill changes only the filled entries.
+    subprocess.run(["msgcat", "-o", str(po.fpath), str(po.fpath)], check=True)  # noqa: S603, S607
     left = sum(1 for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags))
     print(f"filled {filled}, left {left}", file=sys.stderr)
     for problem in problems:
