@@ -148,13 +148,14 @@ class ContactMessageAdmin(admin.ModelAdmin):
 class SitePageAdmin(SimpleHistoryAdmin):
     """The privacy notice, cookies, accessibility statement and legal notice; history kept."""
 
-    list_display = ["__str__", "title_en", "title_nl", "is_demo", "updated_at"]
+    list_display = ["__str__", "title_en", "title_nl", "title_fr", "is_demo", "updated_at"]
     list_filter = ["is_demo"]
-    search_fields = ["title_en", "title_nl", "body_en", "body_nl"]
+    search_fields = ["title_en", "title_nl", "title_fr", "body_en", "body_nl", "body_fr"]
     fieldsets = [
         (None, {"fields": ["kind", "is_demo"]}),
         (_("English"), {"fields": ["title_en", "body_en"]}),
         (_("Dutch"), {"fields": ["title_nl", "body_nl"]}),
+        (_("French"), {"fields": ["title_fr", "body_fr"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -430,7 +430,8 @@ class ContactMessage(models.Model):
 
 class SitePage(models.Model):
     """A page every hospital site must publish (privacy, cookies, accessibility, legal notice), in
-    English and Dutch, edited by curators in the admin with its history kept."""
+    English and Dutch (French optional: an empty French text falls back to English, marked as such),
+    edited by curators in the admin with its history kept."""
 
     class Kind(models.TextChoices):
         PRIVACY = "privacy", _("Privacy notice")
@@ -449,6 +450,12 @@ class SitePage(models.Model):
     )
     title_nl = models.CharField(_("title (Dutch)"), max_length=200)
     body_nl = models.TextField(_("text (Dutch)"))
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    body_fr = models.TextField(
+        _("text (French)"),
+        blank=True,
+        help_text=_("Empty: the English text is shown, marked as English."),
+    )
     is_demo = models.BooleanField(
         _("demo text"),
         default=False,
@@ -469,8 +476,18 @@ class SitePage(models.Model):
     def get_absolute_url(self):
         return reverse(f"site_page_{self.kind}")
 
+    def language_in(self, language: str) -> str:
+        """The language the page is shown in for `language`: its own text, else English."""
+        if (
+            language in ("nl", "fr")
+            and getattr(self, f"title_{language}")
+            and getattr(self, f"body_{language}")
+        ):
+            return language
+        return "en"
+
     def title_in(self, language: str) -> str:
-        return self.title_nl if language == "nl" and self.title_nl else self.title_en
+        return getattr(self, f"title_{self.language_in(language)}")
 
     def body_in(self, language: str) -> str:
-        return self.body_nl if language == "nl" and self.body_nl else self.body_en
+        return getattr(self, f"body_{self.language_in(language)}")

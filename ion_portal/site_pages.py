@@ -45,7 +45,8 @@ def render_text(text: str) -> SafeString:
 
 
 def site_page(request, kind: str):
-    """One of the pages, in the language of the request (English when the Dutch text is missing)."""
+    """One of the pages, in the language of the request (English, marked as such, when the page has no
+    text in that language)."""
     page = SitePage.objects.filter(kind=kind).first()
     if page is None:
         raise Http404
@@ -55,6 +56,7 @@ def site_page(request, kind: str):
         "ion_portal/site_page.html",
         {
             "page": page,
+            "page_language": page.language_in(language),
             "title": page.title_in(language),
             "body": render_text(page.body_in(language)),
         },
@@ -82,12 +84,15 @@ def site_pages_load() -> int:
             continue
         title_en, body_en = _demo_text(kind, "en")
         title_nl, body_nl = _demo_text(kind, "nl")
+        title_fr, body_fr = _demo_text(kind, "fr")
         SitePage.objects.create(
             kind=kind,
             title_en=title_en,
             body_en=body_en,
             title_nl=title_nl,
             body_nl=body_nl,
+            title_fr=title_fr,
+            body_fr=body_fr,
             is_demo=True,
         )
         created += 1

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from toxicity.models import GRADES, PATIENT_CARD_DRUGS, ConsultRequest, Toxicity
 
-CARD_LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
+CARD_LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("fr", _("French"))]
 
 
 class SearchForm(forms.Form):
@@ -53,3 +54,10 @@ class PatientCardForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the card"), choices=CARD_LANGUAGES, initial="en"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page's language is the likely language of the card: /fr/ offers a French card first.
+        page_language = (get_language() or "en").split("-")[0]
+        if page_language in dict(CARD_LANGUAGES):
+            self.fields["language"].initial = page_language

@@ -1,8 +1,9 @@
-"""Every message of the education pages (templates/education and the education app) is in Dutch.
+"""Every message of the education pages (templates/education and the education app) is in Dutch and
+in French.
 
 The messages are extracted the way makemessages does it: Django's `templatize` turns each template into
-gettext calls, and the Python modules are read with `ast`. Each one must have a non-fuzzy Dutch
-translation in locale/nl/LC_MESSAGES/django.po.
+gettext calls, and the Python modules are read with `ast`. Each one must have a non-fuzzy translation
+in locale/nl/LC_MESSAGES/django.po and locale/fr/LC_MESSAGES/django.po.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import re
 from pathlib import Path
 
 import polib
+import pytest
 from django.utils.translation.template import templatize
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+CATALOGUES = {
+    language: ROOT / "locale" / language / "LC_MESSAGES" / "django.po" for language in ("nl", "fr")
+}
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext"}
 TEMPLATE_CALL = re.compile(r"\b(?:gettext|pgettext|ngettext)\(\s*(u?'(?:[^'\\]|\\.)*')")
 
@@ -56,8 +60,10 @@ def test_the_extractor_finds_the_education_messages():
     assert len(messages) > 150
 
 
-def test_no_education_message_is_untranslated_in_the_dutch_catalogue():
-    catalogue = {entry.msgid: entry for entry in polib.pofile(str(CATALOGUE)) if not entry.obsolete}
+@pytest.mark.parametrize("language", sorted(CATALOGUES))
+def test_no_education_message_is_untranslated(language):
+    entries = polib.pofile(str(CATALOGUES[language]))
+    catalogue = {entry.msgid: entry for entry in entries if not entry.obsolete}
     problems = []
     for message in sorted(_template_messages() | _python_messages()):
         entry = catalogue.get(message)

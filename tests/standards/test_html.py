@@ -1,8 +1,9 @@
-"""Every main page, in English and Dutch, checked by the W3C Nu HTML Checker (vnu.jar, the
+"""Every main page, in English, Dutch and French, checked by the W3C Nu HTML Checker (vnu.jar, the
 validator behind validator.w3.org/nu): 0 errors.
 
 The pages are rendered by the test client on the demo data (every sitemap URL, both languages, plus
-the account, partner, API docs, error and member-only pages a sitemap leaves out; not the Django
+the account, partner, API docs, error and member-only pages a sitemap leaves out, each under /nl/ and
+/fr/ too; not the Django
 admin, which is Django's own HTML), written to a folder, and checked in one
 run of the checker (one JVM start). The checker is the `vnu.jar` of the `vnu-jar` npm package (kept
 current by the checker's maintainers) when tests/standards/vnu/ has it installed, else the one the
@@ -32,6 +33,7 @@ from .npm import npm_ci
 pytestmark = pytest.mark.django_db
 
 NPM_VNU = Path(__file__).parent / "vnu"
+LANGUAGE_PREFIXES = ["", "/nl", "/fr"]
 EXTRA_PAGES = [
     "/accounts/login/",
     "/accounts/signup/",
@@ -88,9 +90,9 @@ def _sitemap_paths(client) -> list[str]:
 
 def _pages(client) -> dict[str, bytes]:
     paths = _sitemap_paths(client)
-    paths += EXTRA_PAGES + ["/nl" + p for p in EXTRA_PAGES]
-    english = [p for p in paths if not p.startswith("/nl/")]
-    paths += ["/nl" + p for p in english if "/nl" + p not in paths]
+    paths += [prefix + p for p in EXTRA_PAGES for prefix in LANGUAGE_PREFIXES]
+    english = [p for p in paths if not p.startswith(("/nl/", "/fr/"))]
+    paths += [prefix + p for p in english for prefix in LANGUAGE_PREFIXES[1:]]
     pages = {}
     for path in dict.fromkeys(paths):
         response = client.get(path)
@@ -100,12 +102,13 @@ def _pages(client) -> dict[str, bytes]:
     pages["500"] = server_error(RequestFactory().get("/")).content
     member = make_user("html-member@example.org", groups=(MEMBERS_GROUP,))
     client.force_login(member)
-    for path in MEMBER_PAGES + ["/nl" + p for p in MEMBER_PAGES]:
+    for path in [prefix + p for p in MEMBER_PAGES for prefix in LANGUAGE_PREFIXES]:
         response = client.get(path)
         assert response.status_code in (200, 403), (path, response.status_code)
         if response.status_code == 200:
             pages[path + "#member"] = response.content
     assert "/account/#member" in pages and "/toxicity/task-force/#member" in pages
+    assert "/fr/" in pages and "/fr/toxicity/colitis/" in pages and "/fr/accounts/login/" in pages
     return pages
 
 
