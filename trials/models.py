@@ -501,6 +501,9 @@ class Trial(Publishable):
         # The GIN index on search_vector is created by migration 0002 on PostgreSQL only (SQLite has no GIN).
         indexes = [
             models.Index(fields=["status", "overall_status"], name="trial_status_idx"),
+            # The list's and the API's default order, exactly: pages are read off the index, no sort
+            # of the matching rows (last_update_posted alone has few distinct days per group).
+            models.Index(fields=["-last_update_posted", "nct_id"], name="trial_list_order_idx"),
         ]
 
     def __str__(self):
