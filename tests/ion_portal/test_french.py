@@ -283,4 +283,3 @@ def test_the_migration_gives_existing_demo_pages_their_french_text():
     cookies, legal = SitePage.objects.get(kind="cookies"), SitePage.objects.get(kind="legal")
     assert cookies.title_fr == "Cookies" and cookies.body_fr.startswith("Texte de démonstration")
     assert legal.title_fr == "" and legal.body_fr == ""  # a curator's page is left alone
-
