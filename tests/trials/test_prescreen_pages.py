@@ -11,7 +11,7 @@ from trials.models import TrialLocation, TrialSite
 from trials.models_criteria import EligibilityCriterion
 from trials.prescreen import queries
 
-from .conftest import make_trial
+from tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -150,20 +150,45 @@ def test_a_bulk_update_is_seen_once_the_cache_is_old(member_client, trials, monk
     assert next(r for r in results if r.nct_id == "NCT00000014").not_met == 1
 
 
+def test_without_a_confirmed_cancer_type_the_registered_types_decide(member_client, trials):
+    # A lung-cancer trial whose curators confirmed only its ECOG range: never "eligible so far" for a
+    # melanoma patient; the reason names the registry's conditions.
+    lung = make_trial("NCT00000018", brief_title="Lung cancer trial")
+    lung.cancer_types.add(
+        *CancerType.objects.filter(slug__in=["lung-cancer", "non-small-cell-lung-cancer"])
+    )
+    criterion(lung, "ecog", "range", {"min": 0, "max": 1})
+    results = {r.nct_id: r for r in member_client.post(URL, ANSWERS).context["outcome"].results}
+    assert results["NCT00000018"].not_met == 1
+    verdict = next(v for v in results["NCT00000018"].verdicts if v.rule.kind == "cancer_type")
+    assert verdict.rule.value == {
+        "cancer_types": ["non-small-cell-lung-cancer"]
+    }  # the broader type is not asked for
+    assert "ClinicalTrials.gov" in verdict.rule.sentence
+    assert results["NCT00000011"].not_met == 0  # its own confirmed criterion, melanoma: met
+    nsclc = member_client.post(
+        URL, {**ANSWERS, "cancer_type": "non-small-cell-lung-cancer"}
+    ).context["outcome"]
+    assert next(r for r in nsclc.results if r.nct_id == "NCT00000018").not_met == 0
+    broad = member_client.post(URL, {**ANSWERS, "cancer_type": "lung-cancer"}).context["outcome"]
+    assert next(r for r in broad.results if r.nct_id == "NCT00000018").unknown >= 1
+
+
 def test_query_counts_are_pinned(member_client, trials, django_assert_num_queries):
     # Session, user and groups (3), the form's cancer types, the cancer-type tree, the open trials'
-    # ids, the shown trials with their criteria and sites (3); cold, the criteria stamp and compiling.
+    # ids, the shown trials with their criteria, cancer types and sites (4); cold, the criteria stamp,
+    # compiling, and for trials without a confirmed cancer-type criterion the tree and their links.
     member_client.post(URL, ANSWERS)
     queries.clear_cache()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         member_client.post(URL, ANSWERS)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         member_client.post(URL, ANSWERS)
     for i in range(20):  # more trials: the same number of queries
         trial = make_trial(f"NCT001000{i:02d}")
         criterion(trial, "ecog", "range", {"min": 0, "max": 1})
     member_client.post(URL, ANSWERS)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = member_client.post(URL, ANSWERS)
     assert response.context["outcome"].ranked == 24
 

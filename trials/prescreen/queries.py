@@ -12,6 +12,7 @@ Which trials are open is asked on every pre-screen, so a closed or unpublished t
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from ..models import Trial, TrialSite
 from ..models_criteria import CriterionStatus, EligibilityCriterion
 from .batch import Compiled, compile_rows, explain_result, rank_trials, results
 from .engine import Patient, Result, Rule
-from .texts import CANCER_NAMES
+from .texts import CANCER_NAMES, REGISTRY_CANCER_SENTENCE
 
 SHOWN = 25  # trials explained on the results page
 CACHE_SECONDS = 300
@@ -77,6 +78,74 @@ def _stamp() -> tuple:
     )
 
 
+def most_specific(slugs, parents) -> list[str]:
+    """The slugs without those that are only a broader type of another one (the registry links the
+    broader types too: a melanoma trial is linked to "skin cancer" as well)."""
+    wanted = set(slugs)
+    broader = set()
+    for slug in wanted:
+        parent = parents.get(slug)
+        while parent:
+            broader.add(parent)
+            parent = parents.get(parent)
+    return sorted(wanted - broader)
+
+
+def registry_cancer_rule(slugs) -> Rule:
+    """The cancer types a trial registered at ClinicalTrials.gov, as a criterion: used for a trial whose
+    curators confirmed no cancer-type criterion, so that a melanoma patient is never shown a lung-cancer
+    trial as "eligible so far"."""
+    return Rule(
+        pk=0,
+        section="inclusion",
+        kind="cancer_type",
+        operator="in",
+        value={"cancer_types": sorted(slugs)},
+        sentence=str(REGISTRY_CANCER_SENTENCE),
+    )
+
+
+def _registry_cancer_types(trial_ids) -> dict[int, list[str]]:
+    """trial pk -> the slugs of its registered cancer types (one query)."""
+    through = Trial.cancer_types.through
+    found: dict[int, list[str]] = {}
+    rows = through.objects.filter(trial_id__in=trial_ids).values_list(
+        "trial_id", "cancertype__slug"
+    )
+    for trial_id, slug in rows.iterator(chunk_size=10000):
+        found.setdefault(trial_id, []).append(slug)
+    return found
+
+
+def _with_registry_cancer_rows(rows):
+    """The confirmed rows, then for each trial without a confirmed cancer-type criterion a row for its
+    registered cancer types (two more queries: the cancer-type tree and the links)."""
+    seen: set[int] = set()
+    with_cancer: set[int] = set()
+    nct: dict[int, str] = {}
+    for row in rows:
+        trial_id, nct_id, _section, kind = row[0], row[1], row[2], row[3]
+        seen.add(trial_id)
+        nct[trial_id] = nct_id
+        if kind == "cancer_type":
+            with_cancer.add(trial_id)
+        yield row
+    missing = seen - with_cancer
+    if not missing:
+        return
+    parents = cancer_parents()
+    for trial_id, slugs in _registry_cancer_types(missing).items():
+        rule = registry_cancer_rule(most_specific(slugs, parents))
+        yield (
+            trial_id,
+            nct[trial_id],
+            rule.section,
+            rule.kind,
+            rule.operator,
+            json.dumps(rule.value),
+        )
+
+
 def compiled_criteria() -> Compiled:
     """Every trial's confirmed criteria, compiled (cached; see the module docstring)."""
     version = cache.get(VERSION_KEY, 0)
@@ -94,7 +163,7 @@ def compiled_criteria() -> Compiled:
         .order_by("trial_id", "section", "source_start", "pk")
         .values_list("trial_id", "trial__nct_id", "section", "kind", "operator", "value_text")
     )
-    compiled = compile_rows(rows.iterator(chunk_size=10000))
+    compiled = compile_rows(_with_registry_cancer_rows(rows.iterator(chunk_size=10000)))
     _cache.update(stamp=stamp, at=time.monotonic(), compiled=compiled, version=version)
     return compiled
 
@@ -123,6 +192,7 @@ def shown_trials(ids: list[int]) -> dict[int, Trial]:
         .only("pk", "nct_id", "brief_title")
         .prefetch_related(
             Prefetch("criteria", queryset=criteria),
+            Prefetch("cancer_types", queryset=CancerType.objects.only("pk", "slug")),
             Prefetch(
                 "sites", queryset=TrialSite.objects.select_related("unit", "referral_contact")
             ),
@@ -145,6 +215,10 @@ def prescreen(patient: Patient, *, limit: int = SHOWN) -> Outcome:
         trial = trials[result.trial_id]
         criteria = list(trial.criteria.all())
         confirmed = [_rule(c) for c in criteria if c.status == CriterionStatus.CONFIRMED]
+        if confirmed and not any(rule.kind == "cancer_type" for rule in confirmed):
+            registered = [cancer.slug for cancer in trial.cancer_types.all()]
+            if registered:
+                confirmed.insert(0, registry_cancer_rule(most_specific(registered, parents)))
         proposed = [_rule(c) for c in criteria if c.status == CriterionStatus.PROPOSED]
         explain_result(result, confirmed, proposed, patient, parents)
         result.trial = trial

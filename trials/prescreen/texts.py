@@ -194,3 +194,10 @@ def reason_text(rule, patient, outcome: int) -> str:
             _("Excluded when %(condition)s: the patient has %(answer)s, so not excluded.") % values
         )
     return _("Trial: %(condition)s; the patient has %(answer)s.") % values
+
+
+# The sentence shown for the registry's cancer types, used where curators confirmed no cancer-type
+# criterion (trials.prescreen.queries.registry_cancer_rule).
+REGISTRY_CANCER_SENTENCE = gettext_lazy(
+    "Conditions registered at ClinicalTrials.gov (no cancer-type criterion confirmed yet)"
+)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("ion_portal", "0007_unit_aliases"),
-        ("trials", "0009_drug_vocabulary_current_immunotherapies"),
+        ("trials", "0010_eligibility_criteria"),
     ]
 
     operations = [
