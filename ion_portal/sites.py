@@ -13,7 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.sites.models import SITE_CACHE, Site
+from django.contrib.sites import models as site_models
 
 
 def site_url(url: str) -> str:
@@ -35,9 +35,10 @@ def site_scheme() -> str:
 def seat_current_site(**kwargs) -> None:
     """request_started receiver: the current Site is SITE_URL's host, named ION Portal."""
 
-    site = SITE_CACHE.get(settings.SITE_ID)
+    # site_models.SITE_CACHE, not an imported name: Site.objects.clear_cache() rebinds the dict.
+    site = site_models.SITE_CACHE.get(settings.SITE_ID)
     if site is None or site.domain != site_host():
-        SITE_CACHE[settings.SITE_ID] = Site(
+        site_models.SITE_CACHE[settings.SITE_ID] = site_models.Site(
             id=settings.SITE_ID, domain=site_host(), name="ION Portal"
         )
 
