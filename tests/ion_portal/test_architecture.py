@@ -160,8 +160,6 @@ def test_every_colour_in_the_stylesheets_is_a_design_token():
 
 
 MAX_MODULE_LINES = 500
-# Being split on another branch (the trials performance work); the lead removes this entry at merge.
-OVERSIZE_ALLOWED = {"trials/fhir_views.py"}
 
 
 def _app_modules():
@@ -176,7 +174,7 @@ def test_no_app_module_over_500_lines_except_models_and_migrations():
     offenders = []
     for path in _app_modules():
         relative = path.relative_to(ROOT).as_posix()
-        if path.name.startswith("models") or relative in OVERSIZE_ALLOWED:
+        if path.name.startswith("models"):
             continue
         lines = len(path.read_text(encoding="utf-8").splitlines())
         if lines > MAX_MODULE_LINES:
@@ -215,21 +213,10 @@ def _unexplained_function_imports(path: Path) -> list[str]:
     return found
 
 
-# Modules owned by other branches in this session (admin modules, the trials views/search/FHIR work,
-# education models): they still hold unexplained function-level imports; the lead clears this at merge.
-FUNCTION_IMPORTS_PENDING = {
-    "education/admin.py",
-    "education/models.py",
-    "trials/fhir_views.py",
-    "trials/search.py",
-}
-
-
 def test_imports_inside_functions_say_why():
     offenders = [
         offender
         for path in _app_modules()
-        if path.relative_to(ROOT).as_posix() not in FUNCTION_IMPORTS_PENDING
         for offender in _unexplained_function_imports(path)
     ]
     assert offenders == []

@@ -48,15 +48,14 @@ def test_ecog_range_is_inclusive_and_ecog_3_is_not_met():
     assert outcome(r) == "unknown"
 
 
-def test_a_condition_in_the_exclusion_section_rules_the_patient_out():
-    # "Exclusion: ECOG performance status of 2 or more."
-    r = rule("ecog", "range", {"min": 2, "max": None}, section="exclusion")
-    assert outcome(r, ecog=3) == "not_met"
-    assert outcome(r, ecog=1) == "met"
-    # "Exclusion: uveal melanoma."
-    r = rule("cancer_type", "in", {"cancer_types": ["uveal-melanoma"]}, section="exclusion")
-    assert outcome(r, cancer_type="uveal-melanoma") == "not_met"
-    assert outcome(r, cancer_type="renal-cell-carcinoma") == "met"
+def test_the_value_says_what_the_patient_must_satisfy_whatever_the_section():
+    # docs/criteria.md: "Exclusion: ECOG performance status of 2 or more" is range 0-1, "ANC < 500/uL"
+    # under exclusion is anc min 0.5.
+    for section in ("inclusion", "exclusion"):
+        r = rule("ecog", "range", {"min": 0, "max": 1}, section=section)
+        assert outcome(r, ecog=3) == "not_met" and outcome(r, ecog=1) == "met"
+        anc = rule("anc", "min", {"value": 0.5, "unit": "10^9/L"}, section=section)
+        assert outcome(anc, anc=0.4) == "not_met" and outcome(anc, anc=0.6) == "met"
 
 
 def test_prior_anti_pd_1_where_it_is_excluded():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from ion_portal.models import CancerType, Person, Unit
 from trials.models import TrialLocation, TrialSite
@@ -322,10 +323,16 @@ def test_the_public_version_gives_no_clinical_verdict(client, trials):
 
 
 def test_the_public_version_in_dutch(client, trials):
-    response = client.post(
-        "/nl" + PUBLIC,
-        {"cancer_type": "melanoma", "age": "64", "province": "antwerp", "treated_now": "unsure"},
-    )
+    with translation.override("nl"):  # the request activates Dutch; the override restores
+        response = client.post(
+            "/nl" + PUBLIC,
+            {
+                "cancer_type": "melanoma",
+                "age": "64",
+                "province": "antwerp",
+                "treated_now": "unsure",
+            },
+        )
     assert response.status_code == 200
     assert "Bespreek" in response.text or "bespreken" in response.text
 

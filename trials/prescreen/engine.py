@@ -5,12 +5,9 @@ Every rule lives here, documented once:
 
 - **Only confirmed criteria count.** Proposed ones are listed as "not yet reviewed" and never change an
   outcome; rejected ones are ignored (queries.py loads them that way).
-- **The operator states the condition the sentence describes.** `excluded`, `allowed`,
-  `allowed_if_treated` and `allowed_if_controlled` say what the trial allows, whatever the section.
-  The other operators (`range`, `eq`, `in`, `min`, `max`, `required`) state a condition: in the
-  inclusion section the patient must meet it, in the exclusion section meeting it rules the patient
-  out ("Exclusion: ECOG ≥ 2" is `range {"min": 2}` in the exclusion section). For the patient the
-  outcome is always "met" = this criterion does not stand in the way.
+- **Operator and value say what the patient must satisfy, whatever the section** (the convention of
+  docs/criteria.md: "ANC < 500/uL" under exclusion is `anc min 0.5 10^9/L`); the section only says
+  where the sentence came from. "Met" always means: this criterion does not stand in the way.
 - **Missing answers are unknown, never a guess**: an unanswered question, a lab the clinician did not
   enter, a unit the engine does not know, or a value it cannot read all give "unknown" with a question.
 - **Cancer type** follows the `CancerType` hierarchy: a patient's type is covered by a criterion that
@@ -38,8 +35,6 @@ from .texts import QUESTIONS, reason_text
 
 MET, NOT_MET, UNKNOWN = 0, 1, 2
 OUTCOMES = ("met", "not_met", "unknown")
-# Operators that state a condition (inverted in the exclusion section); the others state a permission.
-CONDITION_OPERATORS = frozenset({"range", "eq", "in", "min", "max", "required"})
 SETTINGS = ("neoadjuvant", "adjuvant", "first_line_metastatic", "later_line")
 VIRAL_STATES = ("negative", "controlled", "active")
 BRAIN_STATES = ("none", "treated_stable", "active")
@@ -418,13 +413,10 @@ KIND_RULES = {
 
 
 def evaluate(rule: Rule, patient: Patient, parents: dict[str, str | None]) -> int:
-    """MET, NOT_MET or UNKNOWN for one criterion, the section applied."""
+    """MET, NOT_MET or UNKNOWN for one criterion (the section does not change it)."""
     check = KIND_RULES.get(rule.kind)
     value = rule.value if isinstance(rule.value, dict) else {}
-    outcome = check(rule.operator, value, patient, parents) if check else UNKNOWN
-    if rule.section == "exclusion" and rule.operator in CONDITION_OPERATORS and outcome != UNKNOWN:
-        return NOT_MET if outcome == MET else MET
-    return outcome
+    return check(rule.operator, value, patient, parents) if check else UNKNOWN
 
 
 def question_for(rule: Rule, patient: Patient) -> tuple[str, str]:

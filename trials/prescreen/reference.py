@@ -182,13 +182,10 @@ def _present(x, operator):
 
 
 def outcome(criterion, patient, parents) -> str:
-    """ "met", "not_met" or "unknown" for one criterion (a Rule), the exclusion section applied."""
+    """The outcome of one criterion (a Rule): met, not_met or unknown; the section does not matter."""
     meets = condition(criterion.kind, criterion.operator, criterion.value, patient, parents)
     if meets is None:
         return "unknown"
-    states_a_condition = criterion.operator in ("range", "eq", "in", "min", "max", "required")
-    if criterion.section == "exclusion" and states_a_condition:
-        meets = not meets
     return "met" if meets else "not_met"
 
 

@@ -166,33 +166,14 @@ def answer_text(kind: str, patient) -> str:
 
 
 def reason_text(rule, patient, outcome: int) -> str:
-    """One sentence: the criterion, the answer, and the outcome."""
-    from .engine import NOT_MET, UNKNOWN  # engine imports this module
+    """One sentence: what the trial asks and what the patient answered."""
+    from .engine import UNKNOWN  # engine imports this module
 
     values = {"condition": condition_text(rule), "answer": answer_text(rule.kind, patient)}
-    excluding = rule.section == "exclusion" and rule.operator in (
-        "range",
-        "eq",
-        "in",
-        "min",
-        "max",
-        "required",
-    )
     if outcome == UNKNOWN:
         if values["answer"] == _("not answered") or rule.kind == "cancer_type":
-            if excluding:
-                return (
-                    _("Excluded when %(condition)s; not known for this patient (%(answer)s).")
-                    % values
-                )
             return _("Trial: %(condition)s; not known for this patient (%(answer)s).") % values
         return _("Trial: %(condition)s; the answer (%(answer)s) does not decide it.") % values
-    if excluding:
-        if outcome == NOT_MET:
-            return _("Excluded when %(condition)s: the patient has %(answer)s.") % values
-        return (
-            _("Excluded when %(condition)s: the patient has %(answer)s, so not excluded.") % values
-        )
     return _("Trial: %(condition)s; the patient has %(answer)s.") % values
 
 
