@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
@@ -143,8 +145,6 @@ class EventAdminForm(forms.ModelForm):
         cleaned = super().clean()
         zone_name = cleaned.get("timezone")
         if zone_name:
-            import zoneinfo
-
             tz = zoneinfo.ZoneInfo(zone_name)
             for name in ("start", "end", "registration_deadline"):
                 value = cleaned.get(name)

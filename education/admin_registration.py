@@ -8,6 +8,7 @@ import io
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -260,8 +261,6 @@ class EventRegistrationAdminMixin:
         event = get_object_or_404(Event, pk=pk)
         allowed = self.has_change_permission(request, event) if change else True
         if not allowed or not self.has_view_permission(request, event):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         return event
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ion_portal.models import CancerType, Person
 
+from . import demo_registration
 from .demo_content import LEAFLET_TEXT, NEWS, RESOURCES, demo_events
 from .models import Event, NewsItem, Resource, ResourceVariant
 from .pdf import simple_pdf
@@ -115,7 +116,6 @@ def load() -> dict[str, int]:
     news = _load_news(now, author)
     events = _load_events(now)
     resources, variants = _load_resources(now)
-    from . import demo_registration
 
     events += demo_registration.load(now)
     return {

@@ -7,10 +7,12 @@ event, or a resource) with a future `published_at` is scheduled: it appears on i
 
 from __future__ import annotations
 
+import decimal
 import uuid
 import zoneinfo
 from pathlib import PurePosixPath
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ion_portal.models import CancerType, Person, Publishable, PublishableQuerySet
 
-from .validators import validate_upload
+from .validators import sniff_content_type, validate_upload
 
 # Content languages (per item, per resource variant): the 24 official EU languages, as the ECPC
 # immuno-oncology patient guide is published in all of them, plus a few common in the region.
@@ -231,7 +233,6 @@ class Event(Publishable):
         return reverse("education:event_detail", args=[self.slug])
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         errors = {}
         if self.slug in RESERVED_EVENT_SLUGS:
@@ -297,7 +298,6 @@ class Event(Publishable):
     @property
     def hours(self):
         """The teaching time for the certificate: the sessions' total, else start to end."""
-        import decimal
 
         sessions = list(self.sessions.all())
         if sessions:
@@ -397,8 +397,6 @@ class ResourceVariant(models.Model):
     def save(self, *args, **kwargs):
         # Derived fields: the content type found by sniffing the bytes, and the size.
         if self.file:
-            from .validators import sniff_content_type
-
             self.file.open("rb")
             self.file.seek(0)
             head = self.file.read(32)
@@ -416,7 +414,6 @@ class ResourceVariant(models.Model):
         return self.url
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         if bool(self.file) == bool(self.url):
             raise ValidationError(_("Upload a file or give a link, not both and not neither."))

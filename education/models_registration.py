@@ -17,6 +17,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -24,9 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ion_portal.models import Person
+from ion_portal.models import Person, is_member
 
-from .validators import validate_upload
+from .validators import sniff_content_type, validate_upload
 
 # Unambiguous characters for codes people type from paper (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -194,7 +195,6 @@ class Session(models.Model):
         Event.objects.filter(pk=self.event_id).update(updated_at=timezone.now())
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The session cannot end before it starts.")})
@@ -261,8 +261,6 @@ class EventMaterial(models.Model):
 
     def save(self, *args, **kwargs):
         if self.file:
-            from .validators import sniff_content_type
-
             self.file.open("rb")
             self.file.seek(0)
             head = self.file.read(32)
@@ -279,12 +277,10 @@ class EventMaterial(models.Model):
         return self.url
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         if bool(self.file) == bool(self.url):
             raise ValidationError(_("Upload a file or give a link, not both and not neither."))
 
     def visible_to(self, user) -> bool:
-        from ion_portal.models import is_member
 
         return self.audience == self.Audience.PUBLIC or is_member(user)

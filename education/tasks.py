@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from .registration import send_reminders
+
 
 @task
 def send_event_reminders_task() -> int:
-    from .registration import send_reminders
 
     return send_reminders()

@@ -25,10 +25,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 from ion_portal.errors import NotFound
 from ion_portal.feeds import conditional_response
 from ion_portal.listing import FilteredListMixin
+from ion_portal.models import is_member
 
 from . import calendar
 from .filters import EventFilter, NewsFilter, ResourceFilter
 from .models import Event, NewsItem, Resource, ResourceVariant, Session
+from .views_registration import registration_state
 
 logger = logging.getLogger(__name__)
 
@@ -110,9 +112,6 @@ class EventDetailView(StaffPreviewMixin, DetailView):
     )
 
     def get_context_data(self, **kwargs):
-        from ion_portal.models import is_member
-
-        from .views_registration import registration_state
 
         context = super().get_context_data(**kwargs)
         event = self.object

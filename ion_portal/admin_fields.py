@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -106,7 +107,6 @@ def choice_list_field(db_field, choices, **kwargs) -> forms.MultipleChoiceField:
 def without_related_links(formfield):
     """Drop the add/change/delete/view icons beside a relation's select (rows of an inline stay on
     one line; the related objects have their own admin pages)."""
-    from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
     widget = getattr(formfield, "widget", None)
     if isinstance(widget, RelatedFieldWidgetWrapper):

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .criteria.display import value_display
+
 
 class CriterionSection(models.TextChoices):
     INCLUSION = "inclusion", _("Inclusion")
@@ -168,6 +170,5 @@ class EligibilityCriterion(models.Model):
 
     def value_display(self) -> str:
         """A short readable form of operator and value ("≥ 1.5 10^9/L", "0-1", "excluded")."""
-        from .criteria.display import value_display
 
         return value_display(self)

@@ -6,6 +6,8 @@ from django.dispatch import receiver
 
 from .filters import invalidate_facet_cache
 from .models import Intervention, Trial, TrialSite
+from .models_criteria import EligibilityCriterion
+from .prescreen.queries import criteria_changed
 
 
 @receiver([post_save, post_delete], sender=Trial)
@@ -19,8 +21,6 @@ def _trials_changed(**kwargs):
 def _connect_prescreen():
     """Saving or deleting a structured criterion makes every process recompile the pre-screen's
     criteria (trials.prescreen.queries)."""
-    from .models_criteria import EligibilityCriterion
-    from .prescreen.queries import criteria_changed
 
     for signal in (post_save, post_delete):
         signal.connect(criteria_changed, sender=EligibilityCriterion, dispatch_uid="prescreen")

@@ -215,9 +215,7 @@ def _unexplained_function_imports(path: Path) -> list[str]:
 
 def test_imports_inside_functions_say_why():
     offenders = [
-        offender
-        for path in _app_modules()
-        for offender in _unexplained_function_imports(path)
+        offender for path in _app_modules() for offender in _unexplained_function_imports(path)
     ]
     assert offenders == []
 

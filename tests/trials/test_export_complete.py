@@ -19,9 +19,8 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 
-from trials.exports import check_complete
-
 from tests.factories import make_trial
+from trials.exports import check_complete
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from ion_portal.models import CancerType, Person, Unit
+from tests.factories import make_trial
 from trials.models import TrialLocation, TrialSite
 from trials.models_criteria import EligibilityCriterion
 from trials.prescreen import queries
-
-from tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from ..models import Trial
 from ..models_criteria import CriterionStatus, EligibilityCriterion
 from .evaluate import key, load_gold
 from .sync import propose_criteria
@@ -19,7 +20,6 @@ DEMO_NOTE = (
 
 
 def load_demo_criteria(nct_ids) -> dict[str, int]:
-    from ..models import Trial
 
     trials = list(Trial.objects.filter(nct_id__in=nct_ids))
     for trial in trials:

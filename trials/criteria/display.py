@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
 DASH = "\u2013"
 TIMES = "\u00d7"
 
@@ -52,8 +55,6 @@ def value_display(criterion) -> str:
 def highlighted_html(text: str, criteria) -> tuple[str, list]:
     """The eligibility text as safe HTML, each criterion's sentence in a <mark> (by its offsets) with the
     numbers of the criteria it holds; returns (html, criteria whose offsets no longer fit the text)."""
-    from django.utils.html import escape, format_html
-    from django.utils.safestring import mark_safe
 
     spans: dict[tuple[int, int], list] = {}
     stale = []
