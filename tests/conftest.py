@@ -7,11 +7,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, PARTNERS_GROUP, User
-from tests.factories import PASSWORD, give_second_factor, make_user
-
-# PASSWORD, make_user and give_second_factor are imported above from tests.factories (the one factory
-# module) and stay importable from here for older branches (deprecated: import from tests.factories).
-__all__ = ["PASSWORD", "give_second_factor", "make_user"]
+from tests.factories import give_second_factor, make_user
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
@@ -215,7 +216,6 @@ def published_trials():
 
 
 def _page_url(request, trial) -> str | None:
-    from django.urls import NoReverseMatch
 
     try:
         return request.build_absolute_uri(trial.get_absolute_url())

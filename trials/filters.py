@@ -26,7 +26,7 @@ import contextvars
 import hashlib
 import uuid
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 
 import django_filters
 from django import forms
@@ -316,6 +316,22 @@ def facet_invalidation_batch():
 COUNT_CACHE_SECONDS = 300
 
 
+def _is_now(param, now: datetime) -> bool:
+    """Whether a query parameter is the "now" of published(): a datetime on PostgreSQL, the ISO text
+    of a naive UTC datetime on SQLite (its backend adapts parameters before they reach us)."""
+    value = param
+    if isinstance(param, str) and len(param) >= 19 and param[4:5] == "-" and param[10:11] in " T":
+        try:
+            value = datetime.fromisoformat(param)
+        except ValueError:
+            return False
+    if not isinstance(value, datetime):
+        return False
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return abs((value - now).total_seconds()) < 60
+
+
 def cached_count(queryset) -> int:
     """COUNT(*) of a queryset, cached per SQL until the registry changes (the facet version): the
     unfiltered list and every API or FHIR page after the first cost no scan."""
@@ -326,10 +342,7 @@ def cached_count(queryset) -> int:
     # published() compares with "now": that parameter changes every request, so it is left out of the
     # key (a trial scheduled for publication is counted at the next invalidation or expiry).
     now = timezone.now()
-    params = tuple(
-        "<now>" if isinstance(p, datetime) and abs((p - now).total_seconds()) < 60 else p
-        for p in params
-    )
+    params = tuple("<now>" if _is_now(p, now) else p for p in params)
     version = cache.get(FACET_VERSION_KEY) or "0"
     digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
     key = f"trials:count:{version}:{digest}"

@@ -19,6 +19,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models import Q
 from django.utils import translation
@@ -34,6 +35,9 @@ from ion_portal.immunotherapy import (
     class_key,
     classes_in_family,
 )
+from ion_portal.models import CancerType
+
+from .models import Drug, Trial
 
 MAX_WORDS = 20
 MAX_PHRASE = 6
@@ -112,7 +116,6 @@ def understand(q: str) -> list[Term]:
 def _named_q(term: Term) -> Q | None:
     """Trials of the classes or cancer types a term names (a broader type finds its narrower ones:
     they are linked on import)."""
-    from .models import Trial
 
     q = None
     for code in term.classes:
@@ -156,9 +159,6 @@ def search_trials(queryset, q: str, *, memo: dict | None = None):
 
 
 def _search_postgresql(queryset, q: str, terms: list[Term], memo: dict):
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-
-    from .models import Drug
 
     # A word that resembles a drug name, brand or code name in the small Drug table ("pembrolizumb",
     # "Keytruda") also matches that drug's INN; the big table is searched through its GIN index only.
@@ -267,9 +267,6 @@ def match_reasons(trial, terms: list[Term], limit: int = 4) -> list[Reason]:
 def vocabulary_words(using: str = "default") -> list[str]:
     """Every word of the search vocabulary: drug names and synonyms, cancer-type names and synonyms
     (English from the database, Dutch and French from the data file), class codes and labels."""
-    from ion_portal.models import CancerType
-
-    from .models import Drug
 
     texts: list[str] = []
     for name, synonyms in Drug.objects.using(using).values_list("name", "synonyms"):

@@ -21,7 +21,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from ion_portal.immunotherapy import NOT_IMMUNOTHERAPY
 
@@ -37,7 +36,6 @@ from .history import track_changes
 from .models import (
     NCT_ID_RE,
     ArmGroup,
-    Drug,
     Intervention,
     RecruitmentStatus,
     Trial,
@@ -61,7 +59,6 @@ __all__ = [
     "import_paths",
     "import_records",
     "import_upload",
-    "new_drug",
     "parse_age_days",
     "parse_partial_date",
     "parse_payload",
@@ -490,13 +487,3 @@ def import_nct_ids(
                 )
             )
     return report
-
-
-def new_drug(name: str, *, immunotherapy_class: str = "", synonyms: Iterable[str] = ()) -> Drug:
-    """Create a drug vocabulary entry (curators mostly do this in admin)."""
-    return Drug.objects.create(
-        name=name,
-        slug=slugify(name),
-        immunotherapy_class=immunotherapy_class,
-        synonyms="\n".join(synonyms),
-    )

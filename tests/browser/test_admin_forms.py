@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from ion_portal import demo as core_demo
 from ion_portal.models import CURATORS_GROUP
-from tests.conftest import give_second_factor, make_user
+from tests.factories import give_second_factor, make_user
 from toxicity import demo as toxicity_demo
 from toxicity.models import Recommendation, Toxicity
 from trials import demo as trials_demo

@@ -6,11 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ion_portal.models import MEMBERS_GROUP, Person, Unit
-
-# deprecated: import from tests.factories (re-exported for branches written before it).
-from tests.factories import make_collection, make_platform, make_user, terms
-
-__all__ = ["make_collection", "make_platform", "terms"]
+from tests.factories import make_user
 
 
 @pytest.fixture

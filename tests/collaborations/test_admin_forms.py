@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.admin_helpers import admin_form_data
-
-from .conftest import make_collection, make_platform
+from tests.factories import make_collection, make_platform
 
 pytestmark = pytest.mark.django_db
 

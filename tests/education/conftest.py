@@ -8,11 +8,6 @@ import zoneinfo
 import pytest
 from django.utils import translation
 
-# deprecated: import from tests.factories (re-exported for branches written before it).
-from tests.factories import make_event, make_news, make_resource
-
-__all__ = ["make_event", "make_news", "make_resource"]
-
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
 

@@ -15,8 +15,7 @@ from django.urls import reverse
 from education import registration as service
 from education.certificates import render_certificate
 from education.models import Event, Registration, Session
-
-from .conftest import make_event
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
 

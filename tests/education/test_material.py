@@ -13,9 +13,7 @@ from django.utils import timezone
 from education.models import EventMaterial
 from education.pdf import simple_pdf
 from ion_portal.models import MEMBERS_GROUP
-from tests.conftest import make_user
-
-from .conftest import make_event
+from tests.factories import make_event, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from education import registration as service
 from education.models import Registration
 from education.validators import normalise_riziv, riziv_check_ok
 from ion_portal.models import MEMBERS_GROUP
-from tests.education.conftest import make_event
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +208,7 @@ def test_public_page_shows_places_left_never_who(client):
 
 
 def test_members_details_are_prefilled(client):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     member = make_user("member@example.org", groups=(MEMBERS_GROUP,))
     member.first_name, member.last_name, member.affiliation = "Mia", "Maes", "AZ Example"

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from education import registration as service
 from education.models import Registration
-
-from .conftest import make_event
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
 

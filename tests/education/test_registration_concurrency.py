@@ -13,8 +13,7 @@ from django.db import connection, connections
 
 from education import registration as service
 from education.models import Registration
-
-from .conftest import make_event
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

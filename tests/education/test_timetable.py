@@ -14,10 +14,9 @@ import vobject
 from education.calendar import event_uid, session_uid
 from education.models import Session
 from ion_portal.models import Person
+from tests.factories import make_event
 from tests.standards.test_icalendar import icaljs  # noqa: F401 (the fixture)
 from tests.standards.test_jsonld import _json_ld, problems
-
-from .conftest import make_event
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from ion_portal.models import MEMBERS_GROUP
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.trials.test_prescreen_pages import ANSWERS, criterion, site, trials  # noqa: F401
 from trials.prescreen import queries
 

@@ -6,12 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import make_trial
 from trials.models import Trial
 from trials.services import import_paths
-
-# deprecated: import make_trial from tests.factories (re-exported for branches written before it).
-__all__ = ["make_trial"]
 
 # The real records live once in the project (trials/fixtures/ctgov, also used by the demo data);
 # tests/trials/fixtures holds the malformed samples.

@@ -265,7 +265,7 @@ def test_a_referral_only_goes_to_an_open_trial_and_only_from_a_member(
     assert refer(client, site).status_code == 403
     site.trial.overall_status = "COMPLETED"
     site.trial.save()
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     client.force_login(make_user("m2@example.org", groups=("Members",)))
     assert refer(client, site).status_code == 404
