@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 
 from tests.admin_helpers import admin_form_data
+from tests.factories import make_trial
 from trials.models import Trial
 from trials.services import import_paths
 
-from .conftest import CTGOV_DIR, make_trial
+from .conftest import CTGOV_DIR
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.factories import make_trial
 from trials.criteria.sync import propose_criteria
 from trials.models import EligibilityCriterion, Trial
 from trials.models_criteria import CriterionStatus
 from trials.services import import_paths
 
-from .conftest import CTGOV_DIR, make_trial
+from .conftest import CTGOV_DIR
 
 pytestmark = pytest.mark.django_db
 
