@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ion_portal.models import CancerType, Person, Publishable, PublishableQuerySet
 
-from .validators import sniff_content_type, validate_upload
+from .uploads import FileOrLink
+from .validators import validate_upload
 
 # Content languages (per item, per resource variant): the 24 official EU languages, as the ECPC
 # immuno-oncology patient guide is published in all of them, plus a few common in the region.
@@ -233,7 +234,6 @@ class Event(Publishable):
         return reverse("education:event_detail", args=[self.slug])
 
     def clean(self):
-
         errors = {}
         if self.slug in RESERVED_EVENT_SLUGS:
             errors["slug"] = _("This slug is taken by a page of the agenda; choose another.")
@@ -357,7 +357,7 @@ def _variant_upload_to(instance, filename: str) -> str:
     return f"education/resources/{uuid.uuid4().hex}{suffix}"
 
 
-class ResourceVariant(models.Model):
+class ResourceVariant(FileOrLink, models.Model):
     """One language version of a resource: an uploaded PDF or image, or a link."""
 
     resource = models.ForeignKey(
@@ -394,29 +394,11 @@ class ResourceVariant(models.Model):
     def __str__(self):
         return f"{self.resource} ({self.language})"
 
-    def save(self, *args, **kwargs):
-        # Derived fields: the content type found by sniffing the bytes, and the size.
-        if self.file:
-            self.file.open("rb")
-            self.file.seek(0)
-            head = self.file.read(32)
-            self.file.seek(0)
-            self.content_type = sniff_content_type(head) or ""
-            self.size = self.file.size
-        else:
-            self.content_type, self.size = "", None
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         """Where a visitor gets this variant: the download view for files, the link otherwise."""
         if self.file:
             return reverse("education:resource_download", args=[self.resource.slug, self.language])
         return self.url
-
-    def clean(self):
-
-        if bool(self.file) == bool(self.url):
-            raise ValidationError(_("Upload a file or give a link, not both and not neither."))
 
     @property
     def display_title(self) -> str:

@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ion_portal.models import Person, is_member
 
-from .validators import sniff_content_type, validate_upload
+from .uploads import FileOrLink
+from .validators import validate_upload
 
 # Unambiguous characters for codes people type from paper (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -195,7 +196,6 @@ class Session(models.Model):
         Event.objects.filter(pk=self.event_id).update(updated_at=timezone.now())
 
     def clean(self):
-
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The session cannot end before it starts.")})
         event = getattr(self, "event", None) if self.event_id else None
@@ -216,7 +216,7 @@ def _material_upload_to(instance, filename: str) -> str:
     return f"education/material/{uuid.uuid4().hex}{suffix}"
 
 
-class EventMaterial(models.Model):
+class EventMaterial(FileOrLink, models.Model):
     """Slides or a recording of a past event, for the public or for members only."""
 
     class Audience(models.TextChoices):
@@ -259,28 +259,10 @@ class EventMaterial(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if self.file:
-            self.file.open("rb")
-            self.file.seek(0)
-            head = self.file.read(32)
-            self.file.seek(0)
-            self.content_type = sniff_content_type(head) or ""
-            self.size = self.file.size
-        else:
-            self.content_type, self.size = "", None
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         if self.file:
             return reverse("education:material_download", args=[self.event.slug, self.pk])
         return self.url
 
-    def clean(self):
-
-        if bool(self.file) == bool(self.url):
-            raise ValidationError(_("Upload a file or give a link, not both and not neither."))
-
     def visible_to(self, user) -> bool:
-
         return self.audience == self.Audience.PUBLIC or is_member(user)

@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ion_portal.errors import NotFound
 from ion_portal.feeds import conditional_response
 from ion_portal.listing import FilteredListMixin
 from ion_portal.models import is_member
@@ -30,6 +29,7 @@ from ion_portal.models import is_member
 from . import calendar
 from .filters import EventFilter, NewsFilter, ResourceFilter
 from .models import Event, NewsItem, Resource, ResourceVariant, Session
+from .uploads import serve_upload
 from .views_registration import registration_state
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,6 @@ class EventDetailView(StaffPreviewMixin, DetailView):
     )
 
     def get_context_data(self, **kwargs):
-
         context = super().get_context_data(**kwargs)
         event = self.object
         if event.registration_enabled:
@@ -214,26 +213,11 @@ def resource_download(request, slug: str, language: str) -> FileResponse:
         resource__slug=slug,
         language=language,
     )
-    if not variant.file or not variant.content_type:
-        raise Http404(_("This language version is a link, not a file."))
-    extension = variant.file.name.rsplit(".", 1)[-1]
-    try:
-        handle = variant.file.open("rb")
-    except FileNotFoundError:
-        # The database names a file the upload store does not have (a host without the shared
-        # store, a lost restore): a 404 that says so, and a line in the log for the administrators.
-        logger.warning("Uploaded file missing from storage: %s", variant.file.name)
-        raise NotFound(
-            _("This file is missing from our store. Please tell us through the contact page.")
-        ) from None
-    response = FileResponse(
-        handle,
-        content_type=variant.content_type,
-        as_attachment=False,
-        filename=f"{slug}-{language}.{extension}",
+    return serve_upload(
+        variant,
+        filename=f"{slug}-{language}",
+        not_a_file=_("This language version is a link, not a file."),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class PatientImmunoOncologyView(TemplateView):

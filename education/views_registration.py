@@ -20,12 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ion_portal import ratelimit
-from ion_portal.errors import NotFound
 
 from . import registration as service
 from .certificates import certificate_facts, render_certificate
 from .forms import RegistrationForm, member_initial
 from .models import Event, EventMaterial, Registration
+from .uploads import serve_upload
 
 logger = logging.getLogger(__name__)
 
@@ -162,22 +162,11 @@ def material_download(request, slug: str, pk: int) -> FileResponse:
     )
     if not material.visible_to(request.user):
         raise Http404(_("This material is for members only."))
-    if not material.file or not material.content_type:
-        raise Http404(_("This material is a link, not a file."))
-    extension = material.file.name.rsplit(".", 1)[-1]
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError:
-        logger.warning("Uploaded file missing from storage: %s", material.file.name)
-        raise NotFound(
-            _("This file is missing from our store. Please tell us through the contact page.")
-        ) from None
-    response = FileResponse(
-        handle,
-        content_type=material.content_type,
-        filename=f"{slug}-{material.pk}.{extension}",
+    response = serve_upload(
+        material,
+        filename=f"{slug}-{material.pk}",
+        not_a_file=_("This material is a link, not a file."),
     )
-    response["X-Content-Type-Options"] = "nosniff"
     if material.audience == EventMaterial.Audience.MEMBERS:
         response["Cache-Control"] = "private, no-store"
     return response

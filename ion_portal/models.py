@@ -268,7 +268,6 @@ class Person(models.Model):
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
 
     def clean(self):
-
         if self.orcid and not re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", self.orcid):
             raise ValidationError({"orcid": _("Enter an ORCID iD like 0000-0002-1825-0097.")})
 
