@@ -506,6 +506,88 @@ def test_held_out_set_figures_stay_at_their_measured_level():
     assert recall >= 0.75, table(report)
 
 
+def test_second_held_out_set_covers_the_remaining_records_and_stays_at_its_level():
+    """The 13 records no other set covers: 0.71 / 0.76 before the rules of extractor version 2, which
+    were written on its misses (docs/criteria.md); this pins the level reached, not an unseen one."""
+    gold = load_gold(EVAL_DIR / "heldout2.yaml")
+    every = set(load_gold()) | set(load_gold(EVAL_DIR / "heldout.yaml")) | set(gold)
+    assert every == set(load_texts()), "every shared record is annotated in exactly one set"
+    assert not set(gold) & (set(load_gold()) | set(load_gold(EVAL_DIR / "heldout.yaml")))
+    report = evaluate(gold, load_texts())
+    _tp, _fp, _fn, precision, recall = report.figures()
+    assert precision >= 0.88, table(report)
+    assert recall >= 0.9, table(report)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "section", "value"),
+    [
+        # months and days are years; ranges may mix units (real records of heldout2.yaml)
+        ("Age 3 months to 17 years (13-17 years to be capped at 10%)", "inclusion", (0.25, 17)),
+        ("Cohort 1: ≥ 12 years to < 18 years of age and weight ≥ 40 kg", "inclusion", (12, 18)),
+        ("Cohorts 2-4: ≥ 28 days to < 18 years of age and weight ≥ 3 kg", "inclusion", (0.077, 18)),
+        ("Healthy adults under age 60", "inclusion", (None, 60)),
+        ("Younger than 18 years old,", "exclusion", (18, None)),
+        ("Enrolled in Grades 9-12 (corresponding to 13-20 years of age)", "inclusion", (13, 20)),
+    ],
+)
+def test_age_bounds_in_other_units_and_words(sentence, section, value):
+    has(sentence, "age", "range", {"min": value[0], "max": value[1]}, section=section)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "For adolescents under 18 years of age, able to provide informed assent to participate",
+        "in children aged > 12 months with tuberculosis be guided by CD4 cell assays",
+        "Cohort 5: gestational age > 37 weeks and weight at screening ≥ 2.5 kg",
+    ],
+)
+def test_an_age_that_names_a_subgroup_or_a_gestation_is_not_an_age_criterion(sentence):
+    assert not {f for f in found(sentence) if f[0] == "age"}
+
+
+def test_a_heading_at_the_end_of_a_title_line_starts_its_section():
+    text = (
+        "Exclusion Criteria:\n\n  1. Pregnant\n\nEligibility criteria for the secondary "
+        "randomisation to stop\nor continue prophylaxis Inclusion criteria\n\n  1. Aged at least 3 years\n"
+    )
+    ages = [p for p in extract(text) if p.kind == "age"]
+    assert [(p.section, p.value) for p in ages] == [("inclusion", {"min": 3, "max": None})]
+
+
+def test_hiv_positive_patients_eligible_if_controlled_is_not_an_exclusion():
+    has(
+        "Patients who are HIV-positive are eligible if: CD4+ count ≥ 250",
+        "hiv",
+        "allowed_if_controlled",
+    )
+    for sentence in (
+        "Probable long-term survival with HIV if cancer were not present",
+        "Parents, according to age and knowledge of HIV status, must be willing to consent",
+    ):
+        assert not {f for f in found(sentence) if f[0] == "hiv"}, sentence
+    has(
+        "Hepatitis B surface antigen, Hepatitis C by serology, HIV by serology: all negative",
+        "hbv",
+        "excluded",
+    )
+    has(
+        "Select patients with well compensated, treated HBV infection may be considered",
+        "hbv",
+        "allowed_if_controlled",
+    )
+
+
+def test_contraception_and_donation_sentences_are_not_sex_restrictions():
+    for sentence in (
+        "Female participant must not donate ova starting at first dose",
+        "Male participant must not donate sperm during the treatment period",
+        "Male participants...",
+    ):
+        assert not {f for f in found(sentence) if f[0] == "sex"}, sentence
+
+
 def test_annotated_texts_are_the_records_as_imported(db):
     from tests.trials.conftest import CTGOV_DIR
     from trials.models import Trial

@@ -23,7 +23,9 @@ from . import vocab as V
 from .labs import lab_rules
 from .numbers import parse_number, word_number
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = (
+    "2"  # 2: ages in months/days, subgroup ages, HIV "eligible if", headings at a line end
+)
 
 INCLUSION, EXCLUSION = "inclusion", "exclusion"
 
@@ -65,7 +67,8 @@ def _heading_section(line: str) -> str | None:
         return None
     match = V.HEADING_RE.match(stripped)
     if not match:
-        return None
+        end = V.HEADING_END_RE.search(stripped)
+        return None if end is None else end.group(1).lower()
     lower = stripped.lower()
     if "inclusion" in lower and "exclusion" in lower:
         return None
@@ -129,39 +132,69 @@ def _negated(text: str) -> bool:
     return bool(re.search(r"\b(?:no|not|without|absence of|never)\b", text, re.IGNORECASE))
 
 
+def _in_years(n: int, unit: str | None) -> float | int:
+    """An age bound in years: "3 months" is 0.25, "28 days" 0.077 (rounded to 3 decimals)."""
+    per_year = {"m": 12, "w": 365.25 / 7, "d": 365.25}.get((unit or "y")[0].lower())
+    return round(n / per_year, 3) if per_year else n
+
+
+def _age_direction(cmp: str) -> str:
+    for words, direction in V.AGE_COMPARATORS:
+        if cmp.strip().lower() == words:
+            return direction
+    return V.comparator_direction(cmp) or "min"
+
+
 def age_rule(s: Sentence) -> Found:
     t = s.text
     if not V.AGE_CUE_RE.search(t) or V.AGE_SKIP_RE.search(t) or re.search(r"\bif\b", t, re.I):
         return []
-    years = r"\s*(?:years?|yrs?|yr)\b"
-    m = re.search(rf"\b(\d{{1,3}})\s*(?:-|–|~|to|and)\s*(\d{{1,3}}){years}", t, re.I) or re.search(
-        r"\baged?\s*(?:between\s*|is\s*|\(\s*|:\s*)?(\d{1,3})\s*(?:-|–|to|and)\s*(\d{1,3})\b",
+    unit, cmp = V.AGE_UNIT, V.CMP_RE.pattern
+    # "18-75 years", "3 months to 17 years", "≥ 28 days to < 18 years of age", "aged 18 to 70"
+    m = re.search(
+        rf"\b(?P<lo>\d{{1,3}})\s*(?P<u1>{unit})?\s*(?:-|–|~|to|and)\s*(?:{cmp})?\s*(?P<hi>\d{{1,3}})\s*"
+        rf"(?P<u2>{unit})",
+        t,
+        re.I,
+    ) or re.search(
+        r"\baged?\s*(?:between\s*|is\s*|\(\s*|:\s*)?(?P<lo>\d{1,3})\s*(?P<u1>)(?:-|–|to|and)\s*"
+        r"(?P<hi>\d{1,3})\b(?P<u2>)",
         t,
         re.I,
     )
-    if m:
-        lo, hi = int(m.group(1)), int(m.group(2))
+    if m and not V.AGE_SUBGROUP_RE.search(t[: m.start()]):
+        u2 = m.group("u2") or None
+        lo = _in_years(int(m.group("lo")), m.group("u1") or u2)
+        hi = _in_years(int(m.group("hi")), u2)
         if lo < hi <= 120:
             return [("age", "range", {"min": lo, "max": hi})]
-    bounds: dict[str, int] = {}
-    cmp = V.CMP_RE.pattern
+    bounds: dict[str, float | int] = {}
+    cmp_words = rf"{cmp}|younger than|older than"
     patterns = [
-        rf"(?P<cmp>{cmp})\s*(?:than\s*)?(?P<n>\d{{1,3}}){years}",
-        rf"\bage[ds]?\b\s*(?:of|:|is|must be|was)?\s*(?P<cmp>{cmp})\s*(?:than\s*)?(?P<n>\d{{1,3}})\b",
+        rf"(?P<cmp>{cmp_words})\s*(?:than\s*)?(?P<n>\d{{1,3}})\s*(?P<unit>{unit})",
+        rf"\bage[ds]?\b\s*(?:of|:|is|must be|was)?\s*(?P<cmp>{cmp})\s*(?:than\s*)?(?P<n>\d{{1,3}})\b"
+        rf"\s*(?P<unit>{unit})?",
+        rf"(?P<cmp>{cmp})\s*age\s*(?P<n>\d{{1,3}})\b(?P<unit>)",
         r"(?P<n>\d{1,3})\s*(?:years?\s*|yrs?\s*)?(?:of age\s*|old\s*)?(?P<post>or older|and older"
         r"|and over|or over|or younger|and younger)",
     ]
+    n = 0
     for pattern in patterns:
         for m in re.finditer(pattern, t, re.I):
             before = t[: m.start()].lower()
-            if re.search(r"(?:within|past|last|previous|for|since|least)\s*$", before):
+            if re.search(
+                r"(?:within|past|last|previous|for|since|least|gestational(?: age)?)\s*$", before
+            ):
+                continue
+            if V.AGE_SUBGROUP_RE.search(before):
                 continue
             n = int(m.group("n"))
             if "post" in m.groupdict() and m.group("post"):
                 direction = "max" if "young" in m.group("post").lower() else "min"
             else:
-                direction = V.comparator_direction(m.group("cmp")) or "min"
-            bounds.setdefault(_flip(direction, s.section), n)
+                direction = _age_direction(m.group("cmp"))
+            written_unit = m.groupdict().get("unit") or None
+            bounds.setdefault(_flip(direction, s.section), _in_years(n, written_unit))
     if not bounds or n > 120:
         return []
     return [("age", "range", {"min": bounds.get("min"), "max": bounds.get("max")})]
@@ -272,7 +305,7 @@ def steroid_rule(s: Sentence) -> Found:
 
 def virus_rule(s: Sentence) -> Found:
     t = s.text
-    if re.search(r"test(?:ing)? is not required", t, re.I):
+    if re.search(r"test(?:ing)? is not required", t, re.I) or V.VIRUS_SKIP_RE.search(t):
         return []
     found = []
     hits = {
@@ -285,7 +318,10 @@ def virus_rule(s: Sentence) -> Found:
             continue
         if V.VIRUS_CONTROLLED_RE.search(t):
             found.append((kind, "allowed_if_controlled", {}))
-        elif s.section == EXCLUSION or V.VIRUS_NEGATIVE_RE.search(t):
+        elif s.section == EXCLUSION or (
+            V.VIRUS_NEGATION_BEFORE_RE.search(t[: hit.start()])
+            or V.VIRUS_NEGATIVE_AFTER_RE.search(t[hit.end() :])
+        ):
             found.append((kind, "excluded", {}))
     return found
 

@@ -50,15 +50,34 @@ WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "zero": 0,
 HEADING_RE = re.compile(
     r"^[\W_]*(?:key |transplant |main |principal |for )?(non[- ]?)?(inclusion|exclusion)\b", NOCASE
 )
+# A heading at the end of a title line: "... to stop or continue cotrimoxazole prophylaxis
+# randomisation Inclusion criteria" (a second randomisation's own criteria), not "... the exclusion
+# criteria" in a sentence.
+HEADING_END_RE = re.compile(
+    r"(?<!\bthe )(?<!\bany )(?<!\ball )(?<!\bof )(?<!following )\b(inclusion|exclusion) criteria:?$",
+    NOCASE,
+)
 
 # --- Kinds found by keyword ---------------------------------------------------------------------------
 AGE_CUE_RE = re.compile(
     r"\bage[ds]?\b|years? old|yrs? old|years? of age|year-old|or older|and older|and over|or over"
     r"|(?:patients?|subjects?|participants?|adults?)\s*(?:aged?\s*)?(?:≥|>=|>|greater than|over)\s*"
-    r"(?:than\s*)?\d{1,3}\s*years",
+    r"(?:than\s*)?\d{1,3}\s*years|(?:younger|older) than \d{1,3}\s*years",
     NOCASE,
 )
-AGE_SKIP_RE = re.compile(r"relative|family|sibling|child-?bearing age|menopaus|amenorr", NOCASE)
+AGE_SKIP_RE = re.compile(
+    r"relative|family|sibling|child-?bearing age|menopaus|amenorr|knowledge of", NOCASE
+)
+# Units of an age bound; months, weeks and days are converted to years.
+AGE_UNIT = r"(?:years?|yrs?|yr|months?|mos?|weeks?|wks?|days?)\b"
+AGE_COMPARATORS: list[tuple[str, str]] = [("younger than", "max"), ("older than", "min")]
+# An age that only says which subgroup a sentence is about ("For adolescents under 18 years of age,
+# able to provide assent"; "in children aged > 12 months with tuberculosis"), not who may take part.
+AGE_SUBGROUP_RE = re.compile(
+    r"\b(?:for|in) (?:the )?(?:children|adolescents|infants|patients|participants|subjects|"
+    r"individuals|those|women|men|girls|boys)\s*(?:who are\s*)?(?:aged?\s*)?$",
+    NOCASE,
+)
 ECOG_RE = re.compile(
     r"\b(?:ECOG|Zubrod|WHO performance|performance status|PS(?: score)?)\b"
     r"|Eastern Cooperative Oncology Group",
@@ -71,7 +90,9 @@ SEX_POPULATION_RE = re.compile(
     r"\b(?:only|patients?|volunteers?|subjects?|participants?)\b", NOCASE
 )
 SEX_SKIP_RE = re.compile(
-    r"pregnan|child-?bearing|lactat|breast-?feed|contracept|steril|menopaus|partner|abstin", NOCASE
+    r"pregnan|child-?bearing|lactat|breast-?feed|contracept|steril|menopaus|partner|abstin|donat|sperm"
+    r"|\bova\b|\.\.\.$|…$",  # "…": a record's text cut short says nothing readable
+    NOCASE,
 )
 PREGNANCY_RE = re.compile(
     r"pregnan|lactat|breast-?feed|\bnursing\b(?! home)|child-?bearing|contracept|birth control"
@@ -117,8 +138,19 @@ HBV_OR_C_RE = re.compile(r"hepatitis[- ]?b\w*\s*(?:,|or|and|/|and/or)\s*c\b", NO
 HCV_RE = re.compile(r"hepatitis[- ]c\b|\bHCV\b", NOCASE)
 VIRUS_CONTROLLED_RE = re.compile(
     r"undetectable|controlled|on effective|\bare eligible|\bis eligible|may be eligible|provided"
-    r"|\bCD ?\)? ?4\b|suppressed",
+    r"|\bCD ?\)? ?4\b|suppressed|eligible if|may be considered|well[- ]compensated",
     NOCASE,
+)
+# A mention that is about something else than the patient's infection.
+VIRUS_SKIP_RE = re.compile(r"knowledge of (?:\w+ )?HIV status|survival with HIV", NOCASE)
+# In inclusion criteria, HIV/HBV/HCV is excluded only when a negation comes before the mention ("no
+# known HIV") or just after it ("HIV negative"), not in a later clause ("survival with HIV if cancer
+# were not present").
+VIRUS_NEGATION_BEFORE_RE = re.compile(
+    r"\b(?:negative|no|not|without|absence of|seronegative|uninfected)\b", NOCASE
+)
+VIRUS_NEGATIVE_AFTER_RE = re.compile(
+    r"^[^.;]{0,80}?\b(?:negative|seronegative|not detected|undetectable)\b", NOCASE
 )
 VIRUS_NEGATIVE_RE = re.compile(
     r"\bnegative\b|\bno\b|\bnot\b|without|absence|seronegative|uninfected|known to be negative",
@@ -364,7 +396,10 @@ CANCER_TYPES: list[tuple[str, str | None, re.Pattern]] = [
     (
         "biliary-tract-cancer",
         None,
-        re.compile(r"cholangiocarcinoma|biliary tract|gallbladder cancer|bile duct", NOCASE),
+        re.compile(
+            r"cholangiocarcinoma|biliary tract|gallbladder (?:cancer|(?:adeno)?carcinoma)|bile duct",
+            NOCASE,
+        ),
     ),
     (
         "pancreatic-cancer",
