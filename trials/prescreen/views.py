@@ -40,8 +40,13 @@ def _member_only(request):
     return None
 
 
+KIND_LABELS = dict(
+    CriterionKind.choices
+)  # lazy labels (CriterionKind.values builds a list per call)
+
+
 def _kind_label(kind: str) -> str:
-    return str(CriterionKind(kind).label) if kind in CriterionKind.values else kind
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def _decorate(outcome) -> None:
