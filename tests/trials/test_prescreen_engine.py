@@ -217,7 +217,13 @@ def _random_value(rng, kind):
     if kind in ("anc", "platelets", "haemoglobin", "creatinine_clearance"):
         return {"value": rng.choice([1, 1.5, 9, 60, 100, 1500]), "unit": rng.choice(UNITS)}
     if kind in ("creatinine", "bilirubin"):
-        return rng.choice([{"uln": rng.choice([1, 1.5, 3])}, {"value": 1.5, "unit": "mg/dL"}])
+        return rng.choice(
+            [
+                {"uln": rng.choice([1, 1.5, 3])},
+                {"value": 1.5, "unit": "mg/dL"},
+                {"value": rng.choice([26, 133]), "unit": rng.choice(["µmol/L", "umol/l", "g/L"])},
+            ]
+        )
     if kind == "ast_alt":
         return {"uln": 2.5, "uln_with_liver_metastases": rng.choice([None, 5])}
     if kind in ("pd_l1_tps", "pd_l1_cps", "tmb"):
@@ -257,6 +263,8 @@ def _random_patient(rng) -> Patient:
         creatinine_clearance=_maybe(rng, rng.choice([30, 60, 90])),
         creatinine=_maybe(rng, rng.choice([0.8, 1.5, 2])),
         bilirubin=_maybe(rng, rng.choice([0.5, 1.5, 3])),
+        creatinine_mg_dl=_maybe(rng, rng.choice([0.9, 1.5, 1.6])),
+        bilirubin_mg_dl=_maybe(rng, rng.choice([0.3, 1.5, 2.0])),
         ast_alt=_maybe(rng, rng.choice([1, 2.5, 4, 6])),
         liver_metastases=_maybe(rng, rng.random() < 0.4),
     )

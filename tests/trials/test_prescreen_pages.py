@@ -234,6 +234,22 @@ def refer(client, site, **extra):
     return client.post(reverse("trials:prescreen_refer"), data)
 
 
+def test_the_referral_forms_carry_the_answers_as_hidden_fields(member_client, site):
+    # Rendered once for the page, repeated in each trial's referral form.
+    answers = {**ANSWERS, "creatinine_value": "120", "creatinine_unit": "umol/L"}
+    html = member_client.post(URL, answers).text
+    form = html[html.index('class="form prescreen-refer"') :]
+    form = form[: form.index("</form>")]
+    for hidden in (
+        '<input type="hidden" name="cancer_type" value="melanoma">',
+        '<input type="hidden" name="age" value="64">',
+        '<input type="hidden" name="creatinine_value" value="120">',
+        '<input type="hidden" name="creatinine_unit" value="umol/L">',
+    ):
+        assert hidden in form
+    assert ' id="' not in form.split('name="trial"')[0]  # the answers carry no ids
+
+
 def test_a_referral_carries_the_answers_and_the_verdicts(member_client, member, site, mailoutbox):
     response = member_client.post(URL, ANSWERS)
     assert "Refer with these answers" in response.text

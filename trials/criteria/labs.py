@@ -13,6 +13,7 @@ import re
 
 from . import vocab as V
 from .numbers import parse_number, tidy
+from .units import to_mg_dl
 
 UNIT_COUNT = "10^9/L"
 MIN_KINDS = {"anc", "platelets", "haemoglobin", "creatinine_clearance"}
@@ -79,7 +80,7 @@ def _lab(kind: str, window: str, prefix: str, sentence: str):
             return None
         value, unit = parse_number(number.group("num")), (number.group("unit") or "").lower()
         if "mol" in unit:
-            value = tidy(value / (88.4 if kind == "creatinine" else 17.1))
+            value = tidy(to_mg_dl(kind, value, "umol/L"))
         elif unit and "mg/dl" not in unit:
             return None
         if value > 20:

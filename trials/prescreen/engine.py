@@ -14,8 +14,11 @@ Every rule lives here, documented once:
   names it or any broader type (NSCLC meets "lung cancer"); a patient type broader than the criterion's
   (lung cancer for an NSCLC trial) is unknown ("which type exactly?").
 - **Limits are inclusive** (ECOG 0-1 admits 1; ANC ≥ 1.5 admits 1.5). Labs are compared in one unit per
-  kind (`CANONICAL_UNITS`, `UNIT_FACTORS`); creatinine, bilirubin and AST/ALT as multiples of the upper
-  limit of normal (ULN). AST/ALT uses the higher limit for liver metastases when the trial gives one.
+  kind (`CANONICAL_UNITS`, `UNIT_FACTORS`). Creatinine and bilirubin: a limit in mg/dL or µmol/L is
+  compared with the patient's value in mg/dL (the factors of trials/criteria/units.py, shared with the
+  reference), a limit as a multiple of the upper limit of normal (ULN) with the patient's multiple of
+  ULN, never one with the other (that needs the laboratory's ULN). AST/ALT as multiples of ULN, with the
+  higher limit for liver metastases when the trial gives one.
 - **Ranking** (`rank_key`): trials with no criterion "not met" first ("eligible so far"), then by fewer
   unknowns, more criteria met, then NCT ID; the others after them, by fewer criteria not met, fewer
   unknowns, then NCT ID. Trials with no confirmed criterion are not ranked (they are "not yet reviewed").
@@ -31,6 +34,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from ..criteria.units import to_mg_dl
 from .texts import QUESTIONS, reason_text
 
 MET, NOT_MET, UNKNOWN = 0, 1, 2
@@ -60,7 +64,8 @@ UNIT_FACTORS: dict[str, dict[str, float | None]] = {
 @dataclass(slots=True)
 class Patient:
     """The pre-screen's answers; None or "" is "not answered". Labs: ANC and platelets in 10^9/L,
-    haemoglobin in g/dL, creatinine clearance in mL/min; creatinine, bilirubin, AST/ALT as multiples of ULN."""
+    haemoglobin in g/dL, creatinine clearance in mL/min; creatinine, bilirubin, AST/ALT as multiples of ULN,
+    and creatinine and bilirubin in mg/dL (`*_mg_dl`, converted by the form from mg/dL or µmol/L)."""
 
     cancer_type: str = ""
     setting: str = ""
@@ -93,6 +98,8 @@ class Patient:
     creatinine_clearance: float | None = None
     creatinine: float | None = None
     bilirubin: float | None = None
+    creatinine_mg_dl: float | None = None
+    bilirubin_mg_dl: float | None = None
     ast_alt: float | None = None
     liver_metastases: bool | None = None
 
@@ -338,11 +345,14 @@ def _lab_min(attribute):
     return rule
 
 
-def _uln_max(attribute):
+def _uln_or_mg_dl_max(attribute):
     def rule(operator, value, patient, parents):
-        if operator != "max" or "uln" not in value:
-            return UNKNOWN  # an absolute limit (mg/dL) cannot be compared with multiples of ULN
-        return _bound(getattr(patient, attribute), _number(value.get("uln")), "max")
+        if operator != "max":
+            return UNKNOWN
+        if "uln" in value:
+            return _bound(getattr(patient, attribute), _number(value.get("uln")), "max")
+        limit = to_mg_dl(attribute, value.get("value"), value.get("unit"))
+        return _bound(getattr(patient, f"{attribute}_mg_dl"), limit, "max")
 
     return rule
 
@@ -403,8 +413,8 @@ KIND_RULES = {
     "platelets": _lab_min("platelets"),
     "haemoglobin": _lab_min("haemoglobin"),
     "creatinine_clearance": _lab_min("creatinine_clearance"),
-    "creatinine": _uln_max("creatinine"),
-    "bilirubin": _uln_max("bilirubin"),
+    "creatinine": _uln_or_mg_dl_max("creatinine"),
+    "bilirubin": _uln_or_mg_dl_max("bilirubin"),
     "ast_alt": _ast_alt,
     "measurable_disease": _required_flag("measurable_disease"),
     **{kind: _required_flag(kind) for kind in BIOMARKERS},
@@ -425,7 +435,7 @@ def question_for(rule: Rule, patient: Patient) -> tuple[str, str]:
     if kind == "ast_alt" and patient.ast_alt is not None:
         kind = "liver_metastases"
     elif kind in ("creatinine", "bilirubin") and "uln" not in (rule.value or {}):
-        return str(QUESTIONS["absolute_lab"]), ""
+        return str(QUESTIONS[f"{kind}_mg_dl"]), f"{kind}_value"
     elif kind == "cancer_type" and patient.cancer_type:
         return str(QUESTIONS["cancer_subtype"]), "cancer_type"
     if kind not in QUESTIONS:

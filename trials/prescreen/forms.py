@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ion_portal.immunotherapy import ImmunotherapyClass
 from ion_portal.models import CancerType
 
+from ..criteria.units import to_mg_dl
 from ..forms import identifier_problems
 from .engine import BIOMARKERS, Patient
 
@@ -32,6 +33,8 @@ BIOMARKER_LABELS = {
     "her2": _("HER2-positive"),
 }
 POSITIVE = [NOT_KNOWN, ("yes", _("Positive")), ("no", _("Negative"))]
+CONCENTRATION_UNITS = [("mg/dL", "mg/dL"), ("umol/L", "\u00b5mol/L")]
+CONCENTRATIONS = ("creatinine", "bilirubin")  # value in mg/dL or µmol/L (trials.criteria.units)
 
 
 class QuickSelect(forms.Select):
@@ -165,6 +168,10 @@ class PrescreenForm(forms.Form):
     creatinine_clearance = _number(_("Creatinine clearance (mL/min)"), 0, 300)
     creatinine = _number(_("Serum creatinine (multiple of the upper limit of normal)"), 0, 50)
     bilirubin = _number(_("Bilirubin (multiple of the upper limit of normal)"), 0, 50)
+    creatinine_value = _number(_("Serum creatinine (mg/dL or µmol/L)"), 0, 5000)
+    creatinine_unit = _choice(_("Unit"), CONCENTRATION_UNITS)
+    bilirubin_value = _number(_("Bilirubin (mg/dL or µmol/L)"), 0, 5000)
+    bilirubin_unit = _choice(_("Unit"), CONCENTRATION_UNITS)
     ast_alt = _number(_("AST/ALT, the higher (multiple of the upper limit of normal)"), 0, 100)
     liver_metastases = _choice(_("Liver metastases"), YES_NO)
 
@@ -188,7 +195,11 @@ class PrescreenForm(forms.Form):
                 "haemoglobin",
                 "creatinine_clearance",
                 "creatinine",
+                "creatinine_value",
+                "creatinine_unit",
                 "bilirubin",
+                "bilirubin_value",
+                "bilirubin_unit",
                 "ast_alt",
             ),
         ),
@@ -210,6 +221,9 @@ class PrescreenForm(forms.Form):
             )
         if data.get("prior_immunotherapy") == "yes" and not data.get("prior_classes"):
             self.add_error("prior_classes", _("Tick the immunotherapy classes received."))
+        for kind in CONCENTRATIONS:
+            if data.get(f"{kind}_value") is not None and not data.get(f"{kind}_unit"):
+                self.add_error(f"{kind}_unit", _("Choose the unit."))
         return data
 
     def patient(self) -> Patient:
@@ -241,6 +255,10 @@ class PrescreenForm(forms.Form):
             **{name: flag(name) for name in ("autoimmune_disease", "measurable_disease")},
             **{name: flag(name) for name in ("pregnancy", "liver_metastases", *BIOMARKERS)},
             **{name: d.get(name) for name in numbers},
+            **{
+                f"{kind}_mg_dl": to_mg_dl(kind, d.get(f"{kind}_value"), d.get(f"{kind}_unit"))
+                for kind in CONCENTRATIONS
+            },
         )
 
     def summary_lines(self) -> list[str]:
@@ -248,8 +266,8 @@ class PrescreenForm(forms.Form):
         lines = []
         for name, field in self.fields.items():
             value = self.cleaned_data.get(name)
-            if value in (None, "", []):
-                continue
+            if value in (None, "", []) or name.endswith("_unit"):
+                continue  # a unit goes with its value
             if isinstance(field, forms.MultipleChoiceField):
                 labels = dict(field.choices)
                 shown = ", ".join(str(labels.get(v, v)) for v in value)
@@ -257,6 +275,9 @@ class PrescreenForm(forms.Form):
                 shown = str(dict(field.choices).get(value, value))
             else:
                 shown = f"{value:g}" if isinstance(value, float) else str(value)
+            if name.endswith("_value"):
+                unit = self.cleaned_data.get(name.replace("_value", "_unit"))
+                shown += f" {dict(CONCENTRATION_UNITS).get(unit, unit)}"
             lines.append(f"{field.label}: {shown}")
         return lines
 

@@ -17,7 +17,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, Prefetch, Sum, TextField
 from django.db.models.functions import Cast
 
@@ -25,14 +27,18 @@ from ion_portal.models import CancerType
 
 from ..models import Trial, TrialSite
 from ..models_criteria import CriterionStatus, EligibilityCriterion
-from .batch import Compiled, compile_rows, explain_result, rank_trials, results
+from .batch import Compiled, compile_rows, explain_result, rank, recompiled, results
 from .engine import Patient, Result, Rule
 from .texts import CANCER_NAMES, REGISTRY_CANCER_SENTENCE
 
 SHOWN = 25  # trials explained on the results page
 CACHE_SECONDS = 300
 VERSION_KEY = "prescreen:criteria-version"
-_cache: dict = {"stamp": None, "at": 0.0, "compiled": None, "version": None}
+CHANGED_KEY = "prescreen:criteria-changed:{}"  # version -> the trial whose criterion changed
+INCREMENTAL = 200  # at most this many changes are applied trial by trial, more recompile everything
+# "changed": trials changed in this process since it compiled (None: unknown, recompile everything);
+# it covers a shared cache that is down.
+_cache: dict = {"stamp": None, "at": 0.0, "compiled": None, "version": None, "changed": set()}
 
 
 @dataclass(slots=True)
@@ -57,6 +63,13 @@ def cancer_parents() -> dict[str, str | None]:
 def open_trials():
     """The network's open trials: published, recruiting (status verified in the last two years)."""
     return Trial.objects.published().recruiting()
+
+
+def open_trial_ids() -> list[int]:
+    """The open trials' pks (one query; on PostgreSQL one array in one row, not 10,000 rows)."""
+    if connection.vendor == "postgresql":
+        return open_trials().aggregate(ids=ArrayAgg("pk", default=[]))["ids"]
+    return list(open_trials().values_list("pk", flat=True))
 
 
 def _rule(criterion) -> Rule:
@@ -146,40 +159,76 @@ def _with_registry_cancer_rows(rows):
         )
 
 
+def _confirmed_rows(trial_ids=None):
+    rows = EligibilityCriterion.objects.confirmed()
+    if trial_ids is not None:
+        rows = rows.filter(trial_id__in=trial_ids)
+    rows = (
+        rows.annotate(value_text=Cast("value", TextField()))
+        .order_by("trial_id", "section", "source_start", "pk")
+        .values_list("trial_id", "trial__nct_id", "section", "kind", "operator", "value_text")
+    )
+    return _with_registry_cancer_rows(rows.iterator(chunk_size=10000))
+
+
+def _changed_trials(since, version) -> set[int] | None:
+    """The trials whose criteria changed between two versions, or None when not known (a bulk change,
+    a gap too long, an entry the shared cache lost): then everything is recompiled."""
+    local = _cache["changed"]
+    if local is None or since is None or not 0 <= version - since <= INCREMENTAL:
+        return None
+    keys = [CHANGED_KEY.format(v) for v in range(since + 1, version + 1)]
+    found = cache.get_many(keys) if keys else {}
+    if len(found) != len(keys) or not all(isinstance(pk, int) for pk in found.values()):
+        return None
+    return local | set(found.values())
+
+
 def compiled_criteria() -> Compiled:
-    """Every trial's confirmed criteria, compiled (cached; see the module docstring)."""
+    """Every trial's confirmed criteria, compiled (cached; see the module docstring). After a curator's
+    change only the changed trials are compiled again (`batch.recompiled`)."""
     version = cache.get(VERSION_KEY, 0)
     compiled = _cache["compiled"]
-    if compiled is not None and _cache["version"] == version:
+    changed = None  # None: compile everything
+    if compiled is not None and _cache["version"] == version and _cache["changed"] == set():
         if time.monotonic() - _cache["at"] < CACHE_SECONDS:
             return compiled
         if _stamp() == _cache["stamp"]:  # a bulk update() sends no signal: check now and then
             _cache["at"] = time.monotonic()
             return compiled
+    elif compiled is not None:
+        changed = _changed_trials(_cache["version"], version)
     stamp = _stamp()
-    rows = (
-        EligibilityCriterion.objects.confirmed()
-        .annotate(value_text=Cast("value", TextField()))
-        .order_by("trial_id", "section", "source_start", "pk")
-        .values_list("trial_id", "trial__nct_id", "section", "kind", "operator", "value_text")
-    )
-    compiled = compile_rows(_with_registry_cancer_rows(rows.iterator(chunk_size=10000)))
+    if changed is None:
+        compiled = compile_rows(_confirmed_rows())
+    else:
+        compiled = recompiled(compiled, changed, _confirmed_rows(sorted(changed)))
     _cache.update(stamp=stamp, at=time.monotonic(), compiled=compiled, version=version)
+    _cache["changed"] = set()
     return compiled
 
 
-def criteria_changed(**_kwargs) -> None:
-    """Tell every process to recompile (the signal receiver of EligibilityCriterion saves and
-    deletes; call it after a bulk update() too)."""
+def criteria_changed(instance=None, **_kwargs) -> None:
+    """Tell every process to recompile the criteria of the instance's trial (the signal receiver of
+    EligibilityCriterion saves and deletes), or everything (without an instance: call it after a bulk
+    update() too)."""
+    trial_id = getattr(instance, "trial_id", None)
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
-    _cache["compiled"] = None
+        version = 1
+        cache.set(VERSION_KEY, version, timeout=None)
+        trial_id = None  # the versions before are unknown: every process recompiles everything
+    if trial_id:
+        cache.set(CHANGED_KEY.format(version), trial_id, timeout=24 * 3600)
+    if trial_id and _cache["changed"] is not None:
+        _cache["changed"].add(trial_id)
+    else:
+        _cache["changed"] = None
 
 
 def clear_cache() -> None:
-    _cache.update(stamp=None, at=0.0, compiled=None, version=None)
+    _cache.update(stamp=None, at=0.0, compiled=None, version=None, changed=set())
 
 
 def shown_trials(ids: list[int]) -> dict[int, Trial]:
@@ -205,9 +254,9 @@ def prescreen(patient: Patient, *, limit: int = SHOWN) -> Outcome:
     """The network's open trials for this patient, ranked, the first `limit` explained."""
     parents = cancer_parents()
     compiled = compiled_criteria()
-    open_ids = list(open_trials().order_by("pk").values_list("pk", flat=True))
-    ranked = rank_trials(compiled, patient, parents, trial_ids=open_ids)
-    shown = results(ranked[:limit])
+    open_ids = open_trial_ids()
+    ranking = rank(compiled, patient, parents, trial_ids=open_ids)
+    shown = results(ranking.rows(limit))
     trials = shown_trials([r.trial_id for r in shown]) if shown else {}
     asked: Counter = Counter()
     fields: dict[str, str] = {}
@@ -228,8 +277,8 @@ def prescreen(patient: Patient, *, limit: int = SHOWN) -> Outcome:
     questions = sorted(asked.items(), key=lambda item: (-item[1], item[0]))
     return Outcome(
         results=shown,
-        ranked=len(ranked),
-        eligible=sum(1 for row in ranked if row[3] == 0),
-        not_reviewed=len(open_ids) - len(ranked),
+        ranked=len(ranking),
+        eligible=ranking.eligible,
+        not_reviewed=len(open_ids) - len(ranking),
         questions=[(q, fields[q], n) for q, n in questions],
     )

@@ -7,6 +7,8 @@ Outcomes are the strings "met", "not_met", "unknown".
 
 from __future__ import annotations
 
+from ..criteria.units import to_mg_dl
+
 
 def _num(x):
     if x is None or isinstance(x, bool):
@@ -148,8 +150,16 @@ def condition(kind, operator, value, p, parents):
             return None
         return x >= limit
     if kind in ("creatinine", "bilirubin"):
-        x, limit = getattr(p, kind), _num(value.get("uln"))
-        if operator != "max" or "uln" not in value or x is None or limit is None:
+        if operator != "max":
+            return None
+        if "uln" in value:  # multiples of the upper limit of normal, compared as such
+            x, limit = getattr(p, kind), _num(value.get("uln"))
+        else:  # a concentration: both in mg/dL, by the shared factors
+            x, limit = (
+                getattr(p, kind + "_mg_dl"),
+                to_mg_dl(kind, value.get("value"), value.get("unit")),
+            )
+        if x is None or limit is None:
             return None
         return x <= limit
     if kind == "ast_alt":

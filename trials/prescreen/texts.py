@@ -52,7 +52,8 @@ QUESTIONS = {
     "bilirubin": gettext_lazy("What is the bilirubin, as a multiple of the upper limit of normal?"),
     "ast_alt": gettext_lazy("What are AST and ALT, as a multiple of the upper limit of normal?"),
     "liver_metastases": gettext_lazy("Does the patient have liver metastases?"),
-    "absolute_lab": gettext_lazy("Check this lab value against the trial's absolute limit."),
+    "creatinine_mg_dl": gettext_lazy("What is the serum creatinine (mg/dL or µmol/L)?"),
+    "bilirubin_mg_dl": gettext_lazy("What is the bilirubin (mg/dL or µmol/L)?"),
     "by_hand": gettext_lazy("Check this criterion against the sentence by hand."),
 }
 
@@ -156,6 +157,8 @@ def answer_text(kind: str, patient) -> str:
         return _("yes") if value else _("no")
     if kind in ("creatinine", "bilirubin"):
         return f"{_n(value)} {TIMES} ULN"
+    if kind in ("creatinine_mg_dl", "bilirubin_mg_dl"):
+        return f"{_n(round(value, 2))} mg/dL"
     if kind == "setting":
         return str(SETTING_LABELS.get(value, value))
     if kind == "cancer_type":
@@ -169,7 +172,10 @@ def reason_text(rule, patient, outcome: int) -> str:
     """One sentence: what the trial asks and what the patient answered."""
     from .engine import UNKNOWN  # engine imports this module
 
-    values = {"condition": condition_text(rule), "answer": answer_text(rule.kind, patient)}
+    kind = rule.kind
+    if kind in ("creatinine", "bilirubin") and "uln" not in (rule.value or {}):
+        kind = f"{kind}_mg_dl"  # an absolute limit: the patient's value in mg/dL
+    values = {"condition": condition_text(rule), "answer": answer_text(kind, patient)}
     if outcome == UNKNOWN:
         if values["answer"] == _("not answered") or rule.kind == "cancer_type":
             return _("Trial: %(condition)s; not known for this patient (%(answer)s).") % values
