@@ -8,7 +8,9 @@ trials.import_batch calls invalidate_facet_cache() and writes the site history i
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q
+from psycopg.types.json import Jsonb
 
 from .import_prepare import Prepared
 from .models import ArmGroup, Intervention, RecruitmentStatus, Trial, TrialLocation, TrialSite
@@ -91,6 +93,36 @@ def has_site(prepared: Prepared, sites: dict[int, TrialSite]) -> bool:
     )
 
 
+def _location_text(item: dict) -> str:
+    """str(TrialLocation) of a normalised location."""
+    return ", ".join(item[k] for k in ("facility", "city", "country") if item[k])
+
+
+def _insert_locations(rows: list[tuple[int, int | None, dict]]) -> None:
+    """Insert (trial pk, unit pk, normalised location) rows: PostgreSQL COPY (a real record has up to
+    hundreds of locations: model instances and a bound INSERT cost more than the rest of the import),
+    bulk_create elsewhere."""
+    fields = [f for f in TrialLocation._meta.concrete_fields if not f.primary_key]
+    if connection.vendor != "postgresql":
+        TrialLocation.objects.bulk_create(
+            [TrialLocation(trial_id=t, unit_id=u, **item) for t, u, item in rows], batch_size=1000
+        )
+        return
+    table = connection.ops.quote_name(TrialLocation._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = [f.attname for f in fields]
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {table} ({columns}) FROM STDIN"
+        ) as copy,
+    ):
+        for trial_id, unit_id, item in rows:
+            values = {**item, "trial_id": trial_id, "unit_id": unit_id}
+            values["contacts"] = Jsonb(values["contacts"])
+            copy.write_row([values[name] for name in names])
+
+
 def replace_locations(batch: Batch, sites: dict[int, dict[int, TrialSite]]) -> list[TrialSite]:
     """Replace the registered locations; propose a network site for each matched unit that has no
     site yet. Confirmed and rejected sites are never changed; a proposal whose location vanished is
@@ -98,19 +130,15 @@ def replace_locations(batch: Batch, sites: dict[int, dict[int, TrialSite]]) -> l
     refreshed = [trial.pk for trial, _p, created in batch if not created]
     if refreshed:
         TrialLocation.objects.filter(trial_id__in=refreshed).delete()
-    locations, proposals, stale = [], [], []
+    rows, proposals, stale = [], [], []
     for trial, prepared, _created in batch:
-        own = [
-            TrialLocation(trial=trial, unit_id=ids[0] if ids else None, **item)
-            for item, ids in zip(
-                prepared.derived.normalised["locations"], prepared.derived.unit_ids, strict=True
-            )
-        ]
-        locations.extend(own)
-        matched: dict[int, TrialLocation] = {}
-        for location, ids in zip(own, prepared.derived.unit_ids, strict=True):
+        matched: dict[int, dict] = {}
+        for item, ids in zip(
+            prepared.derived.normalised["locations"], prepared.derived.unit_ids, strict=True
+        ):
+            rows.append((trial.pk, ids[0] if ids else None, item))
             for pk in ids:
-                matched.setdefault(pk, location)
+                matched.setdefault(pk, item)
         existing = sites.get(trial.pk, {})
         stale.extend(
             s.pk
@@ -127,13 +155,13 @@ def replace_locations(batch: Batch, sites: dict[int, dict[int, TrialSite]]) -> l
                 trial=trial,
                 unit_id=unit_id,
                 state=TrialSite.State.PROPOSED,
-                local_status=location.status or fallback,
-                proposed_from=str(location)[:500],
+                local_status=item["status"] or fallback,
+                proposed_from=_location_text(item)[:500],
             )
-            for unit_id, location in matched.items()
+            for unit_id, item in matched.items()
             if unit_id not in existing
         )
-    TrialLocation.objects.bulk_create(locations, batch_size=1000)
+    _insert_locations(rows)
     if stale:  # a delete per row: the site history records each withdrawn proposal
         TrialSite.all_objects.filter(pk__in=stale).delete()
     TrialSite.all_objects.bulk_create(proposals)
