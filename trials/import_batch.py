@@ -2,7 +2,9 @@
 
 `write_batch()`:
 1. reads the stored trials of the batch's NCT IDs in one light query (pk, fingerprint, last update):
-   a record whose fingerprint is stored, or older than the stored one, is "unchanged" and untouched;
+   a record whose fingerprint is stored, or older than the stored one, is "unchanged" and untouched
+   (a trial stored with the older fingerprint, which did not cover the source record, only gets the
+   new one when its stored record is the same);
 2. writes the others in one transaction: the trial rows (bulk insert / bulk update, locked first, with
    their simple-history rows), then interventions, arms, locations, proposed sites, cancer-type links,
    the search vector and the proposed eligibility criteria, each in one bulk statement for the batch;
@@ -42,6 +44,7 @@ from .import_prepare import (
     UPSTREAM_FIELDS,
     Prepared,
     in_scope_reason,
+    legacy_fingerprint,
     message,
     search_terms,
 )
@@ -105,6 +108,7 @@ def write_batch(
         t.nct_id: t for t in Trial.objects.filter(nct_id__in=[p.nct_id for p in items]).only(*LIGHT)
     }
     results: list[RecordResult | None] = [_kept(p, stored.get(p.nct_id)) for p in items]
+    _adopt_legacy_fingerprints(items, stored, results)
     todo = [i for i, r in enumerate(results) if r is None]
     outcome = BatchOutcome([])
     alone = todo
@@ -128,6 +132,29 @@ def write_batch(
             )
     outcome.results = [r for r in results if r is not None]
     return outcome
+
+
+def _adopt_legacy_fingerprints(items, stored, results) -> None:
+    """A trial imported before the fingerprint covered the source record is unchanged when its old
+    fingerprint and its stored record match: it gets the new fingerprint (one bulk update), and is
+    not rewritten (nor given a history row) for nothing."""
+    candidates = {
+        stored[p.nct_id].pk: (i, p)
+        for i, p in enumerate(items)
+        if results[i] is None
+        and p.nct_id in stored
+        and stored[p.nct_id].import_fingerprint == legacy_fingerprint(p.derived)
+    }
+    if not candidates:
+        return
+    adopted = []
+    for trial in Trial.objects.filter(pk__in=list(candidates)).only("pk", "raw_record"):
+        i, prepared = candidates[trial.pk]
+        if trial.raw_record == prepared.raw:
+            trial.import_fingerprint = prepared.derived.fingerprint
+            adopted.append(trial)
+            results[i] = RecordResult(prepared.label, "unchanged", prepared.nct_id)
+    Trial.objects.bulk_update(adopted, ["import_fingerprint"], batch_size=500)
 
 
 def _write_group(items, indexes, results, outcome, recogniser, publish, history, run) -> None:

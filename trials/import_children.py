@@ -113,9 +113,7 @@ def _insert_locations(rows: list[tuple[int, int | None, dict]]) -> None:
     names = [f.attname for f in fields]
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY {table} ({columns}) FROM STDIN"
-        ) as copy,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
         for trial_id, unit_id, item in rows:
             values = {**item, "trial_id": trial_id, "unit_id": unit_id}

@@ -124,6 +124,22 @@ def derive(normalised: dict, recogniser: Recogniser, raw) -> Derived:
     )
 
 
+def legacy_fingerprint(derived: Derived) -> str:
+    """The fingerprint imports stored before it covered the source record (round 3 and earlier)."""
+    payload = json.dumps(
+        [
+            derived.normalised,
+            derived.drug_ids,
+            derived.unit_ids,
+            derived.cancer_type_ids,
+            derived.classes,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
 def study_nct_id(study) -> str:
     ident = ((study or {}).get("protocolSection") or {}).get("identificationModule") or {}
     return str(ident.get("nctId", ""))

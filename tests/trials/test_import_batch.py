@@ -10,8 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from trials.import_prepare import legacy_fingerprint, prepare
 from trials.models import Trial, TrialLocation, TrialSite
 from trials.models_criteria import CriterionStatus, EligibilityCriterion
+from trials.recognition import Recogniser
 from trials.services import import_records, parse_payload
 
 from .conftest import CTGOV_DIR
@@ -177,3 +179,34 @@ def test_a_batched_reimport_keeps_confirmed_criteria_and_flags_a_changed_sentenc
     assert flagged.status == CriterionStatus.CONFIRMED and flagged.source_changed
     assert flagged.value == {"min": 0, "max": 1}
     assert Trial.objects.get(nct_id="NCT09000001").brief_title == "Retitled"
+
+
+@pytest.mark.django_db
+def test_a_trial_stored_with_the_old_fingerprint_is_unchanged_and_gets_the_new_one():
+    records = _page([_study("NCT09000001")])
+    import_records(records)
+    prepared = prepare(
+        study=records[0].study,
+        raw=records[0].raw,
+        source=records[0].source,
+        label="",
+        recogniser=Recogniser(),
+        validated=True,
+    )
+    Trial.objects.filter(nct_id="NCT09000001").update(
+        import_fingerprint=legacy_fingerprint(prepared.derived)
+    )
+    history = Trial.history.count()
+
+    report = import_records(records)
+
+    assert [r.outcome for r in report.results] == ["unchanged"]
+    assert Trial.history.count() == history
+    trial = Trial.objects.get(nct_id="NCT09000001")
+    assert trial.import_fingerprint == prepared.derived.fingerprint
+    # A changed record with the old fingerprint is a normal update.
+    Trial.objects.filter(pk=trial.pk).update(
+        import_fingerprint=legacy_fingerprint(prepared.derived)
+    )
+    changed = _study("NCT09000001", **{"identificationModule.briefTitle": "Retitled"})
+    assert [r.outcome for r in import_records(_page([changed])).results] == ["updated"]
