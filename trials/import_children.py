@@ -112,6 +112,7 @@ def _insert_locations(rows: list[tuple[int, int | None, dict]]) -> None:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     names = [f.attname for f in fields]
     with (
+        connection.wrap_database_errors,  # a refused row raises Django's DatabaseError, as elsewhere
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):

@@ -77,26 +77,33 @@ def test_queries_per_batch_do_not_grow_with_the_number_of_records():
     assert TrialLocation.objects.filter(trial__nct_id="NCT09000139").count() == 20
 
 
+REFUSED = "Refused by the database"
+
+
 @pytest.fixture
 def refusing_database(db):
-    """A database that refuses one intervention name (a trigger, so the refusal comes from the
-    database itself, after the batch's trial rows were written)."""
+    """A database that refuses one intervention name and one location facility (triggers, so the
+    refusal comes from the database itself, after the batch's trial rows were written)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION refuse_intervention() RETURNS trigger AS $$ BEGIN "
-                "IF NEW.name = 'Refused by the database' THEN RAISE EXCEPTION 'refused'; END IF; "
-                "RETURN NEW; END $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                "CREATE TRIGGER refuse BEFORE INSERT ON trials_intervention "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_intervention()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse BEFORE INSERT ON trials_intervention "
-                "WHEN NEW.name = 'Refused by the database' BEGIN SELECT RAISE(ABORT, 'refused'); END"
-            )
+        for table, column in (
+            ("trials_intervention", "name"),
+            ("trials_triallocation", "facility"),
+        ):
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE FUNCTION refuse_{table}() RETURNS trigger AS $$ BEGIN "
+                    f"IF NEW.{column} = '{REFUSED}' THEN RAISE EXCEPTION 'refused'; END IF; "
+                    "RETURN NEW; END $$ LANGUAGE plpgsql"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER refuse BEFORE INSERT ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION refuse_{table}()"
+                )
+            else:
+                cursor.execute(
+                    f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} "
+                    f"WHEN NEW.{column} = '{REFUSED}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
 
 
 def _rows_of(nct_id: str) -> dict:
@@ -113,13 +120,15 @@ def _rows_of(nct_id: str) -> dict:
     }
 
 
+@pytest.mark.parametrize("refused", ["intervention", "location"])
 def test_a_record_the_database_refuses_mid_batch_fails_alone_and_writes_nothing(
-    refusing_database,
+    refusing_database, refused
 ):
     bad = _study("NCT09000002")
-    bad["protocolSection"]["armsInterventionsModule"]["interventions"][0]["name"] = (
-        "Refused by the database"
-    )
+    if refused == "intervention":
+        bad["protocolSection"]["armsInterventionsModule"]["interventions"][0]["name"] = REFUSED
+    else:  # the last location: PostgreSQL writes locations with COPY
+        bad["protocolSection"]["contactsLocationsModule"]["locations"][-1]["facility"] = REFUSED
     good = [_study("NCT09000001"), _study("NCT09000003"), _study("NCT09000004")]
 
     report = import_records(_page([good[0], bad, good[1], good[2]]))
