@@ -27,7 +27,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from .history import track_changes
 from .models import Trial
 from .models_history import SyncRun
 from .services import import_records, parse_payload
@@ -129,9 +128,8 @@ def ctgov_sync(
                     if r.study is None or _nct_id(r.study) in wanted
                 ]
                 run.changed_upstream += len(records)
-                with track_changes([_nct_id(r.study) for r in records if r.study], run=run) as seen:
-                    report = import_records(records)
-                run.changes += len(seen)
+                report = import_records(records, history=True, run=run)
+                run.changes += report.changes
                 run.updated += report.count("updated")
                 run.unchanged += report.count("unchanged")
                 run.failed += report.count("failed")

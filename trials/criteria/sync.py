@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..models_criteria import CriterionStatus, EligibilityCriterion
 from .extract import EXTRACTOR_VERSION, Proposal, extract
@@ -51,12 +52,22 @@ def _signature(kind, section, operator, value, sentence, start) -> tuple:
     return (kind, section, operator, json.dumps(value, sort_keys=True), sentence, start)
 
 
-@transaction.atomic
-def propose_criteria(trial) -> SyncResult:
-    """Bring a trial's criteria in line with its eligibility text (see the module docstring)."""
+@dataclass
+class Plan:
+    """What bringing one trial's criteria in line writes: curated criteria whose offsets or flag
+    changed (changed in memory), proposals to delete (pks) and proposals to create (unsaved)."""
+
+    curated: list[EligibilityCriterion]
+    stale: list[int]
+    new: list[EligibilityCriterion]
+    result: SyncResult
+
+
+def plan_criteria(trial, existing: list[EligibilityCriterion]) -> Plan:
+    """The plan for a trial whose stored criteria are `existing` (see the module docstring); no query."""
     text = trial.eligibility_criteria or ""
     result = SyncResult()
-    existing = list(EligibilityCriterion.objects.filter(trial=trial))
+    changed_curated = []
     curated = [c for c in existing if c.status != CriterionStatus.PROPOSED]
     for criterion in curated:
         result.kept += 1
@@ -64,14 +75,14 @@ def propose_criteria(trial) -> SyncResult:
         if start is None:
             if not criterion.source_changed and criterion.source_sentence:
                 criterion.source_changed = True
-                criterion.save(update_fields=["source_changed", "updated_at"])
+                changed_curated.append(criterion)
                 result.flagged += 1
         elif start != criterion.source_start:
             criterion.source_start, criterion.source_end = (
                 start,
                 start + len(criterion.source_sentence),
             )
-            criterion.save(update_fields=["source_start", "source_end", "updated_at"])
+            changed_curated.append(criterion)
     decided = {(c.kind, c.source_sentence) for c in curated}
     decided_values = {
         _signature(c.kind, c.section, c.operator, c.value, "", 0)[:4] for c in curated
@@ -99,11 +110,9 @@ def propose_criteria(trial) -> SyncResult:
     )
     result.proposed = len(wanted)
     if stored_sigs == wanted_sigs:
-        return result
-    if stored:
-        EligibilityCriterion.objects.filter(pk__in=[c.pk for c in stored]).delete()
-        result.deleted = len(stored)
-    EligibilityCriterion.objects.bulk_create(
+        return Plan(changed_curated, [], [], result)
+    result.deleted, result.created = len(stored), len(wanted)
+    new = [
         EligibilityCriterion(
             trial=trial,
             section=p.section,
@@ -117,6 +126,43 @@ def propose_criteria(trial) -> SyncResult:
             extractor_version=EXTRACTOR_VERSION,
         )
         for p in wanted
-    )
-    result.created = len(wanted)
-    return result
+    ]
+    return Plan(changed_curated, [c.pk for c in stored], new, result)
+
+
+CURATED_FIELDS = ["source_changed", "source_start", "source_end", "updated_at"]
+
+
+@transaction.atomic
+def propose_criteria(trial) -> SyncResult:
+    """Bring a trial's criteria in line with its eligibility text (see the module docstring)."""
+    plan = plan_criteria(trial, list(EligibilityCriterion.objects.filter(trial=trial)))
+    for criterion in plan.curated:
+        criterion.save(update_fields=CURATED_FIELDS)
+    if plan.stale:
+        EligibilityCriterion.objects.filter(pk__in=plan.stale).delete()
+    EligibilityCriterion.objects.bulk_create(plan.new)
+    return plan.result
+
+
+def propose_criteria_many(trials) -> bool:
+    """propose_criteria() for many trials in a few queries (the import's batches). Returns whether a
+    curated criterion changed: bulk updates send no signal, the caller tells the pre-screen."""
+    existing: dict[int, list[EligibilityCriterion]] = {t.pk: [] for t in trials}
+    for criterion in EligibilityCriterion.objects.filter(trial_id__in=list(existing)):
+        existing[criterion.trial_id].append(criterion)
+    curated, stale, new = [], [], []
+    for trial in trials:
+        plan = plan_criteria(trial, existing[trial.pk])
+        curated.extend(plan.curated)
+        stale.extend(plan.stale)
+        new.extend(plan.new)
+    if curated:
+        now = timezone.now()
+        for criterion in curated:
+            criterion.updated_at = now
+        EligibilityCriterion.objects.bulk_update(curated, CURATED_FIELDS, batch_size=500)
+    if stale:
+        EligibilityCriterion.objects.filter(pk__in=stale).delete()
+    EligibilityCriterion.objects.bulk_create(new, batch_size=1000)
+    return bool(curated)

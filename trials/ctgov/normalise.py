@@ -26,6 +26,19 @@ from trials.models import (
 
 from .errors import RecordError
 
+# The allowed codes, computed once (an enum's .values builds a new list on every use).
+_VALUES = {
+    enum: tuple(enum.values)
+    for enum in (
+        OverallStatus,
+        Phase,
+        StudyType,
+        Sex,
+        InterventionType,
+        ArmGroupType,
+        RecruitmentStatus,
+    )
+}
 AGE_UNITS = {"year": DAYS_PER_YEAR, "month": 30, "week": 7, "day": 1, "hour": 0, "minute": 0}
 MONTHS = {
     name: number
@@ -132,7 +145,7 @@ def status_fields(status: dict) -> dict:
     overall = status.get("overallStatus") or ""
     if not overall:
         raise RecordError("The record has no overall status (statusModule.overallStatus).")
-    _check(overall, OverallStatus.values, "overall status")
+    _check(overall, _VALUES[OverallStatus], "overall status")
     verified = status.get("statusVerifiedDate")
     try:
         status_verified = parse_partial_date(verified) if verified else None
@@ -141,7 +154,7 @@ def status_fields(status: dict) -> dict:
     return {
         "overall_status": overall,
         "last_known_status": _check(
-            status.get("lastKnownStatus") or "", OverallStatus.values, "last known status"
+            status.get("lastKnownStatus") or "", _VALUES[OverallStatus], "last known status"
         ),
         "why_stopped": _strip(status.get("whyStopped")),
         "start_date": _struct_date(status, "startDateStruct"),
@@ -159,9 +172,9 @@ def design_fields(design: dict) -> dict:
     enrollment = design.get("enrollmentInfo") or {}
     return {
         "phases": join_codes(
-            [_check(p, Phase.values, "phase") for p in design.get("phases") or []]
+            [_check(p, _VALUES[Phase], "phase") for p in design.get("phases") or []]
         ),
-        "study_type": _check(design.get("studyType") or "", StudyType.values, "study type"),
+        "study_type": _check(design.get("studyType") or "", _VALUES[StudyType], "study type"),
         "primary_purpose": design_info.get("primaryPurpose") or "",
         "allocation": design_info.get("allocation") or "",
         "enrollment_count": enrollment.get("count"),
@@ -173,7 +186,7 @@ def eligibility_fields(elig: dict) -> dict:
     """Criteria text, sex, ages (as registered and in days), healthy volunteers."""
     return {
         "eligibility_criteria": _strip(elig.get("eligibilityCriteria")),
-        "sex": _check(elig.get("sex") or "", Sex.values, "sex"),
+        "sex": _check(elig.get("sex") or "", _VALUES[Sex], "sex"),
         "minimum_age": _strip(elig.get("minimumAge")),
         "maximum_age": _strip(elig.get("maximumAge")),
         "minimum_age_days": parse_age_days(elig.get("minimumAge") or ""),
@@ -199,7 +212,7 @@ def interventions_of(arms_module: dict) -> list[dict]:
     interventions = []
     for position, item in enumerate(arms_module.get("interventions") or []):
         kind = item.get("type") or InterventionType.OTHER
-        _check(kind, InterventionType.values, "intervention type")
+        _check(kind, _VALUES[InterventionType], "intervention type")
         interventions.append(
             {
                 "type": kind,
@@ -220,7 +233,7 @@ def arm_groups_of(arms_module: dict) -> list[dict]:
         arms.append(
             {
                 "label": _strip(item.get("label"))[:300],
-                "type": _check(item.get("type") or "", ArmGroupType.values, "arm group type"),
+                "type": _check(item.get("type") or "", _VALUES[ArmGroupType], "arm group type"),
                 "description": _strip(item.get("description")),
                 "intervention_names": list(item.get("interventionNames") or []),
                 "position": position,
@@ -253,7 +266,7 @@ def locations_of(module: dict) -> list[dict]:
                 "zip": _strip(item.get("zip"))[:30],
                 "country": _strip(item.get("country"))[:80],
                 "status": _check(
-                    item.get("status") or "", RecruitmentStatus.values, "location status"
+                    item.get("status") or "", _VALUES[RecruitmentStatus], "location status"
                 ),
                 "latitude": geo.get("lat"),
                 "longitude": geo.get("lon"),

@@ -22,6 +22,7 @@ class RecordResult:
 @dataclass
 class ImportReport:
     results: list[RecordResult] = field(default_factory=list)
+    changes: int = 0  # upstream changes recorded in the trials' history (TrialChange rows)
 
     def add(self, result: RecordResult) -> None:
         self.results.append(result)
