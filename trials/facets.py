@@ -172,7 +172,7 @@ class _Sql:
         """The id list `column` shares an id with the sub-select."""
         sql, params = subquery
         if self.pg:
-            return f"{column} && ARRAY({sql})", list(params)
+            return f"{column} && ARRAY({sql})::integer[]", list(params)  # ids are bigint
         found = f"EXISTS (SELECT 1 FROM json_each({column}) j WHERE j.value IN ({sql}))"  # noqa: S608
         return found, list(params)
 
