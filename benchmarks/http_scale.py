@@ -6,7 +6,8 @@ cheapest request the same server answered at the same moment (the machine is sha
 load-independent figure). Reports p50/p95 in ms and the ratio of p50 and p95 to /healthz's.
 
 - list/search **cold**: every request is a filter combination not asked before (a fresh age value with
-  a phase, class and sex), so no cached facet or count can serve it;
+  a phase, class and sex, in an order drawn from `--seed`, new on every run), so no cached facet or
+  count can serve it;
 - list/search **warm**: the same URL again;
 - trial page: a different published trial each time;
 - API list: pages of /api/v1/trials/ fetched by 4 concurrent clients (p95 and requests/s);
@@ -92,9 +93,12 @@ def summary(times, health) -> dict:
     }
 
 
-def cold_lists(q: str | None):
-    """Filter combinations never asked before: the age makes each one new (ages 18 to 130 times phases, classes and sexes)."""
-    combos = itertools.product(range(18, 131), PHASES, CLASSES, SEXES)
+def cold_lists(q: str | None, rng: random.Random):
+    """Filter combinations never asked before: the age makes each one new (ages 18 to 130 times
+    phases, classes and sexes), in an order drawn from the run's seed, so a second run within the
+    cache lifetime does not ask the first run's combinations again (they would be warm)."""
+    combos = list(itertools.product(range(18, 131), PHASES, CLASSES, SEXES))
+    rng.shuffle(combos)
     for age, phase, cls, sex in combos:
         params = {"age": age, "phase": phase, "immunotherapy_class": cls, "sex": sex}
         if q:
@@ -148,25 +152,30 @@ def main():
     parser.add_argument("--base", default="http://127.0.0.1:8010")
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--skip-csv", action="store_true")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=time.time_ns() % 1_000_000,
+        help="Order of the cold combinations (default: new each run, so they are really cold).",
+    )
     args = parser.parse_args()
     server = Server(args.base)
-    rng = random.Random(1)
+    rng = random.Random(args.seed)
     server.get("/healthz")
     results = {}
-    print(f"load before: {load_avg()}", flush=True)
+    print(f"load before: {load_avg()}; seed {args.seed}", flush=True)
 
     results["list, cold (new filter combination each time)"] = measure(
-        server, cold_lists(None), args.runs
+        server, cold_lists(None, rng), args.runs
     )
     results["search q=pembrolizumab, cold (new filters each time)"] = measure(
-        server, cold_lists("pembrolizumab"), args.runs
+        server, cold_lists("pembrolizumab", rng), args.runs
     )
+    terms = list(itertools.product(TERMS, range(18, 131), SEXES))
+    rng.shuffle(terms)
     results["search, cold (new term+filters each time)"] = measure(
         server,
-        (
-            f"/trials/?q={rng.choice(TERMS)}&age={a}&sex={rng.choice(SEXES)}"
-            for a in itertools.count(18)
-        ),
+        (f"/trials/?q={term}&age={age}&sex={sex}" for term, age, sex in terms),
         args.runs,
     )
     for label, url in [

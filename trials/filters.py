@@ -32,7 +32,7 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,7 @@ from ion_portal.cancer_type_names import translated_name
 from ion_portal.filters import canonical_class_codes
 from ion_portal.models import CancerType, Unit
 
+from .facets import raw_counts, refresh_queued_rows
 from .models import (
     Drug,
     ImmunotherapyClass,
@@ -52,7 +53,6 @@ from .models import (
     Trial,
     TrialLocation,
     TrialSite,
-    status_group_q,
 )
 from .search import search_trials
 
@@ -287,20 +287,23 @@ _batch: contextvars.ContextVar[dict | None] = contextvars.ContextVar("facet_batc
 
 
 def invalidate_facet_cache() -> None:
-    """Make every cached facet count and result count stale (called when trials or their sites
-    change); inside facet_invalidation_batch() only once, when the batch ends."""
+    """The registry changed (trials, their cancer types or sites): rebuild the facet rows of the
+    trials the database queued (trials/facets.py) and make every cached facet count and result
+    count stale; inside facet_invalidation_batch() only once, when the batch ends."""
     state = _batch.get()
     if state is not None:
         state["dirty"] = True
         return
+    refresh_queued_rows()
     cache.set(FACET_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 @contextmanager
 def facet_invalidation_batch():
-    """Writes of a batch (an import, a sync page) invalidate the cached counts once, at its end, not
-    on every trial or site save: during an import the list keeps its cache between batches."""
-    if _batch.get() is not None:  # nested: the outer batch invalidates
+    """Writes of a batch (an import, a sync page) refresh the facet rows and invalidate the cached
+    counts once, at its end, not on every trial or site save: during an import the list keeps its
+    cache between batches."""
+    if _batch.get() is not None:  # nested: the outer batch refreshes
         yield
         return
     state = {"dirty": False}
@@ -353,54 +356,13 @@ def cached_count(queryset) -> int:
     return count
 
 
-def _raw_facet_counts(filterset: TrialFilter) -> dict:
-    """The counts behind the facets: one query per facet dimension, each with every other filter applied."""
-    raw: dict = {}
-    base = filterset.queryset_without("status")
-    raw["status"] = base.aggregate(
-        **{group: Count("pk", filter=status_group_q(group)) for group in StatusGroup.values},
-        all=Count("pk"),
-    )
-    base = filterset.queryset_without("phase")
-    raw["phase"] = base.aggregate(
-        **{code: Count("pk", filter=Q(phases__contains=f"|{code}|")) for code in Phase.values}
-    )
-    base = filterset.queryset_without("immunotherapy_class")
-    counts = base.aggregate(
-        **{
-            code.replace("-", "_"): Count(
-                "pk", filter=Q(immunotherapy_classes__contains=f"|{code}|")
-            )
-            for code in ImmunotherapyClass.values
-        }
-    )
-    raw["immunotherapy_class"] = {
-        code: counts[code.replace("-", "_")] for code in ImmunotherapyClass.values
-    }
-    base = filterset.queryset_without("cancer_type")
-    raw["cancer_type"] = list(
-        Trial.cancer_types.through.objects.filter(trial_id__in=base.values("pk"))
-        .values_list("cancertype__slug", "cancertype__name")
-        .annotate(n=Count("trial_id"))
-        .order_by("-n", "cancertype__name")
-    )
-    base = filterset.queryset_without("site")
-    raw["site"] = list(
-        TrialSite.objects.filter(trial_id__in=base.values("pk"))
-        .values_list("unit__slug", "unit__name")
-        .annotate(n=Count("trial_id"))
-        .order_by("unit__name")
-    )
-    return raw
-
-
 def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
     """Facet values with counts, each computed with every other filter applied (so a count equals the
     number of results you get by choosing that value).
 
-    The counts are cached for FACET_CACHE_SECONDS per combination of filters, and dropped as soon as a
-    trial or a network site is saved or deleted (trials/signals.py): at scale they are the costly part of
-    the page, and most visitors look at the same few views."""
+    They come from the narrow facet rows (trials/facets.py: two queries whatever the filters, with
+    the number of results, `facets["total"]`, so the page runs no separate COUNT), and are cached for
+    FACET_CACHE_SECONDS per combination of filters until the registry changes."""
     selected = filterset.form.cleaned_data if filterset.is_valid() else {}
     params = sorted(
         (name, str(value)) for name, value in selected.items() if value not in (None, "", [])
@@ -410,7 +372,7 @@ def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
     key = f"trials:facets:{version}:{digest}"
     raw = cache.get(key)
     if raw is None:
-        raw = _raw_facet_counts(filterset)
+        raw = raw_counts(filterset)
         cache.set(key, raw, FACET_CACHE_SECONDS)
 
     def is_selected(name, value):
@@ -440,6 +402,7 @@ def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
             for slug, name, n in raw["cancer_type"]
         ],
         "site": [item("site", slug, name, n) for slug, name, n in raw["site"]],
+        "total": raw["total"],
     }
 
 

@@ -839,4 +839,5 @@ class TrialSite(models.Model):
 
 from .models_alerts import TrialAlert  # noqa: E402, F401 (e-mail alerts on searches)
 from .models_criteria import EligibilityCriterion  # noqa: E402, F401 (structured eligibility)
+from .models_facets import TrialFacet  # noqa: E402, F401 (the narrow rows of the facet counts)
 from .models_history import SyncRun, TrialChange  # noqa: E402, F401 (the live-registry models)

@@ -88,12 +88,19 @@ class TrialListView(FilteredListMixin, ListView):
             return ["trials/trial_list.html#listing"]
         return [self.template_name]
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The facet pass also counts the results: the page runs no COUNT of its own.
+        self.facets = facet_counts(self.filterset)
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.facets["total"]
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         for key in ("page", "fragment"):
             params.pop(key, None)
-        facets = facet_counts(self.filterset)
+        facets = self.facets
         result_count = context["paginator"].count
         for trial in context["trials"]:
             trial.match_reasons = match_reasons(trial, self.terms) if self.terms else []

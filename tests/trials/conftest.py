@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from trials.filters import invalidate_facet_cache
 from trials.models import Trial
 from trials.services import import_paths
 
@@ -22,4 +23,5 @@ def imported(db):
     report = import_paths(paths=[CTGOV_DIR])
     assert not report.failed, [str(r) for r in report.results if r.outcome == "failed"]
     Trial.objects.update(status=Trial.Status.PUBLISHED, published_at="2020-01-01T00:00:00Z")
+    invalidate_facet_cache()  # the contract of every bulk write (an update sends no signal)
     return report

@@ -259,6 +259,9 @@ class Command(BaseCommand):
             done += size
             rate = done / max(time.monotonic() - started, 1e-6)
             self.stdout.write(f"{done}/{trials} trials ({rate:.0f}/s)")
+        # Bulk writes send no signals: this builds the facet rows of every trial (trials/facets.py)
+        # and drops the cached counts.
+        invalidate_facet_cache()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # VACUUM too: a bulk load leaves the visibility map unset, so the covering index's
@@ -267,9 +270,8 @@ class Command(BaseCommand):
                 command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
                 cursor.execute(
                     f"{command} trials_trial, trials_trial_cancer_types, trials_intervention, "
-                    "trials_intervention_drugs, trials_trialsite"
+                    "trials_intervention_drugs, trials_trialsite, trials_trialfacet"
                 )
-        invalidate_facet_cache()  # bulk writes send no signals
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {trials} synthetic trials in {time.monotonic() - started:.1f} s."

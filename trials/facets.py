@@ -1,0 +1,373 @@
+"""Facet counts of the trial list from the narrow facet rows (trials.models_facets.TrialFacet).
+
+- `refresh_queued_rows()` rebuilds the rows of the trials that database triggers queued (any write
+  to a trial, its cancer-type links or its sites, bulk writes and raw SQL included: migration 0012);
+  called at the end of every write batch (trials.filters.invalidate_facet_cache, once per
+  facet_invalidation_batch) and by `manage.py refresh_trial_facets` (which rebuilds every row).
+- `refresh_facet_rows(ids)` rebuilds the rows of some trials (or all) from the trials, their
+  cancer-type links and their confirmed network sites: one INSERT … SELECT … ON CONFLICT that writes
+  only rows that differ, and one DELETE for trials that are gone or no longer published.
+- `raw_counts(filterset)` is the five facets and the number of results in two queries over the
+  narrow rows, whatever the filters: one pass with `count(*) FILTER (…)` for the status groups,
+  phases, classes and the total, one pass that unnests the cancer-type and site ids. Each facet is
+  counted with every other filter applied, so a count equals the results behind it.
+
+Status groups are computed at query time ("not verified recently" depends on today), and a trial
+scheduled for publication is counted once its time is reached: the rules of status_group_q() and
+published(). Filters the narrow rows do not hold (q, drug, country, updated_since) become one
+`trial_id IN (…)` sub-select built by the FilterSet's own filter methods.
+"""
+
+from __future__ import annotations
+
+from django.db import connections, transaction
+from django.utils import timezone
+
+from ion_portal.immunotherapy import ImmunotherapyClass
+from ion_portal.models import CancerType, Unit
+
+from .models import (
+    DAYS_PER_YEAR,
+    STATUS_GROUPS,
+    STATUS_VERIFY_CODES,
+    OverallStatus,
+    Phase,
+    Sex,
+    StatusGroup,
+    Trial,
+    TrialSite,
+    status_stale_before,
+)
+from .models_facets import TrialFacet, TrialFacetQueue
+
+STATUS_CODES = list(OverallStatus.values)
+PHASE_BITS = {code: 1 << i for i, code in enumerate(Phase.values)}
+CLASS_BITS = {code: 1 << i for i, code in enumerate(ImmunotherapyClass.values)}
+SEX_CODES = {Sex.ALL: 0, "": 0, Sex.FEMALE: 1, Sex.MALE: 2}  # anything else: 3
+# The filters the narrow rows answer; the others become a sub-select of trial ids.
+ROW_FILTERS = ("status", "phase", "immunotherapy_class", "cancer_type", "site", "age", "sex")
+DIMENSIONS = ("status", "phase", "immunotherapy_class", "cancer_type", "site")
+
+
+# --- refresh ---------------------------------------------------------------------------------------
+def _refresh_sql(vendor: str, chunk: list[int] | None) -> tuple[list[str], list]:
+    facet = TrialFacet._meta.db_table
+    trial = Trial._meta.db_table
+    links = Trial.cancer_types.through._meta.db_table
+    sites = TrialSite._meta.db_table
+    pg = vendor == "postgresql"
+    params: list = []
+
+    def case(column, mapping, default):
+        parts = []
+        for value, code in mapping:
+            parts.append("WHEN %s THEN " + str(int(code)))
+            params.append(value)
+        return f"CASE {column} {' '.join(parts)} ELSE {default} END"
+
+    def mask(column, bits):
+        parts = []
+        for code, bit in bits.items():
+            parts.append(f"CASE WHEN {column} LIKE %s THEN {bit} ELSE 0 END")
+            params.append(f"%|{code}|%")
+        return " + ".join(parts)
+
+    def ids(column, table, extra=""):
+        if pg:
+            agg = f"COALESCE(array_agg(DISTINCT x.{column}), '{{}}'::integer[])"
+        else:
+            agg = f"json_group_array(DISTINCT x.{column})"
+        return f"(SELECT {agg} FROM {table} x WHERE x.trial_id = t.id{extra})"  # noqa: S608
+
+    status = case("t.overall_status", [(c, i) for i, c in enumerate(STATUS_CODES)], -1)
+    phases = mask("t.phases", PHASE_BITS)
+    classes = mask("t.immunotherapy_classes", CLASS_BITS)
+    sex = case("t.sex", list(SEX_CODES.items()), 3)
+    cancer_types = ids("cancertype_id", links)
+    site_ids = ids("unit_id", sites, " AND x.state = %s")
+    params.append(TrialSite.State.CONFIRMED)
+    where = "t.status = %s"
+    params.append(Trial.Status.PUBLISHED)
+    if chunk is not None:
+        where += f" AND t.id IN ({', '.join(['%s'] * len(chunk))})"
+        params.extend(chunk)
+    columns = [
+        "published_at",
+        "status_code",
+        "status_verified",
+        "phase_mask",
+        "class_mask",
+        "sex_code",
+        "minimum_age_days",
+        "maximum_age_days",
+        "cancer_type_ids",
+        "site_ids",
+    ]
+    differs = (
+        f"({', '.join(f'{facet}.{c}' for c in columns)}) IS DISTINCT FROM "
+        f"({', '.join(f'EXCLUDED.{c}' for c in columns)})"
+        if pg
+        else " OR ".join(f"{facet}.{c} IS NOT excluded.{c}" for c in columns)
+    )
+    upsert = (
+        f"INSERT INTO {facet} (trial_id, {', '.join(columns)}) "  # noqa: S608 (no user input)
+        f"SELECT t.id, t.published_at, {status}, t.status_verified, {phases}, {classes}, {sex}, "
+        f"t.minimum_age_days, t.maximum_age_days, {cancer_types}, {site_ids} "
+        f"FROM {trial} t WHERE {where} "
+        f"ON CONFLICT (trial_id) DO UPDATE SET "
+        f"{', '.join(f'{c} = excluded.{c}' for c in columns)} WHERE {differs}"
+    )
+    gone = (
+        f"DELETE FROM {facet} WHERE NOT EXISTS (SELECT 1 FROM {trial} t "  # noqa: S608
+        f"WHERE t.id = {facet}.trial_id AND t.status = %s)"
+    )
+    gone_params: list = [Trial.Status.PUBLISHED]
+    if chunk is not None:
+        gone += f" AND trial_id IN ({', '.join(['%s'] * len(chunk))})"
+        gone_params.extend(chunk)
+    return [upsert, gone], [params, gone_params]
+
+
+# Above this many queued trials one pass over every trial is cheaper than looking them up by id.
+FULL_REFRESH_AT = 50_000
+
+
+def refresh_queued_rows(using: str = "default") -> int:
+    """Rebuild the facet rows of the trials the triggers queued since the last refresh (claimed with
+    DELETE … RETURNING, so two processes never rebuild the same entries); how many trials."""
+    queue = TrialFacetQueue._meta.db_table
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {queue} RETURNING trial_id")  # noqa: S608 (no user input)
+        ids = {row[0] for row in cursor.fetchall()}
+        if ids:
+            refresh_facet_rows(None if len(ids) > FULL_REFRESH_AT else ids, using=using)
+    return len(ids)
+
+
+def refresh_facet_rows(trial_ids=None, using: str = "default") -> None:
+    """Rebuild the facet rows of these trials (all trials when None); rows of trials that are gone or
+    no longer published are deleted. Unchanged rows are not rewritten."""
+    connection = connections[using]
+    chunks: list = [None] if trial_ids is None else sorted({int(i) for i in trial_ids})
+    if trial_ids is not None:
+        chunks = [chunks[i : i + 500] for i in range(0, len(chunks), 500)]
+    # No savepoint of its own: it is one unit with the caller's claim of the queue.
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        if trial_ids is None:  # every row: what was queued is done too
+            cursor.execute(f"DELETE FROM {TrialFacetQueue._meta.db_table}")  # noqa: S608
+        for chunk in chunks:
+            statements, params = _refresh_sql(connection.vendor, chunk)
+            for sql, values in zip(statements, params, strict=True):
+                cursor.execute(sql, values)
+
+
+# --- counts ----------------------------------------------------------------------------------------
+class _Sql:
+    """SQL fragments with their parameters, for one facet query."""
+
+    def __init__(self, vendor: str):
+        self.pg = vendor == "postgresql"
+
+    def any_of(self, column: str, subquery: tuple[str, tuple]) -> tuple[str, list]:
+        """The id list `column` shares an id with the sub-select."""
+        sql, params = subquery
+        if self.pg:
+            return f"{column} && ARRAY({sql})::integer[]", list(params)  # ids are bigint
+        found = f"EXISTS (SELECT 1 FROM json_each({column}) j WHERE j.value IN ({sql}))"  # noqa: S608
+        return found, list(params)
+
+    def unnest(self, column: str) -> tuple[str, str]:
+        """The FROM-clause item that gives one row per id of `column`, and the id's expression."""
+        if self.pg:
+            return f"CROSS JOIN LATERAL unnest({column}) AS v(id)", "v.id"
+        return f", json_each({column}) AS v", "v.value"
+
+    def not_empty(self, column: str) -> str:
+        """The id list has an id (on PostgreSQL the predicate of a partial index: few trials have
+        network sites, so their pass reads only those)."""
+        return f"{column} <> '{{}}'" if self.pg else f"{column} <> '[]'"
+
+
+def _status_group_sql(group: str, stale, alias: str = "m") -> tuple[str, list]:
+    """status_group_q() on the narrow row: open and not-yet-open must be verified in two years."""
+    codes = [STATUS_CODES.index(c) for c in STATUS_GROUPS[group]]
+    listed = f"{alias}.status_code IN ({', '.join(map(str, codes))})"
+    verified = f"{alias}.status_verified"
+    if group == StatusGroup.UNVERIFIED:
+        verify = ", ".join(str(STATUS_CODES.index(c)) for c in STATUS_VERIFY_CODES)
+        return f"({listed} OR ({alias}.status_code IN ({verify}) AND {verified} < %s))", [stale]
+    if group in (StatusGroup.OPEN, StatusGroup.NOT_YET_OPEN):
+        return f"({listed} AND ({verified} IS NULL OR {verified} >= %s))", [stale]
+    return listed, []
+
+
+def _subquery(queryset) -> tuple[str, tuple]:
+    return queryset.order_by().values("pk").query.sql_with_params()
+
+
+def _predicates(filterset, sql: _Sql, stale) -> tuple[dict, tuple[str, list]]:
+    """{dimension: (SQL, params) or None} for the five facet dimensions, and the WHERE of the rest."""
+    cleaned = filterset.form.cleaned_data
+    dims: dict = dict.fromkeys(DIMENSIONS)
+    statuses = [v for v in cleaned.get("status") or [] if v]
+    if statuses and "all" not in statuses:
+        parts, params = [], []
+        codes = [STATUS_CODES.index(v) for v in statuses if v in STATUS_CODES]
+        for value in statuses:
+            if value in STATUS_GROUPS:
+                part, values = _status_group_sql(value, stale)
+                parts.append(part)
+                params += values
+        if codes:
+            parts.append(f"m.status_code IN ({', '.join(map(str, codes))})")
+        dims["status"] = ("(" + " OR ".join(parts) + ")", params)
+    if cleaned.get("phase"):
+        bits = sum(PHASE_BITS[v] for v in cleaned["phase"])
+        dims["phase"] = ("(m.phase_mask & %s) <> 0", [bits])
+    if cleaned.get("immunotherapy_class"):
+        bits = sum(CLASS_BITS[v] for v in cleaned["immunotherapy_class"])
+        dims["immunotherapy_class"] = ("(m.class_mask & %s) <> 0", [bits])
+    if cleaned.get("cancer_type"):
+        # The one meaning of cancer_type: the type and every narrower one (as the FilterSet).
+        types = CancerType.objects.filter(slug__in=cleaned["cancer_type"]).with_descendants()
+        dims["cancer_type"] = sql.any_of("m.cancer_type_ids", _subquery(types))
+    if cleaned.get("site"):
+        units = Unit.objects.filter(slug__in=cleaned["site"])
+        dims["site"] = sql.any_of("m.site_ids", _subquery(units))
+
+    where, params = ["m.published_at <= %s"], [timezone.now()]
+    if cleaned.get("age") is not None:
+        days = int(cleaned["age"]) * DAYS_PER_YEAR
+        where.append("(m.minimum_age_days IS NULL OR m.minimum_age_days <= %s)")
+        where.append("(m.maximum_age_days IS NULL OR m.maximum_age_days >= %s)")
+        params += [days, days]
+    if cleaned.get("sex"):
+        where.append("m.sex_code IN (0, %s)")
+        params.append(SEX_CODES[cleaned["sex"]])
+    rest = Trial.objects.using(filterset.queryset.db).all()
+    narrowed = False
+    for name, value in cleaned.items():
+        if name in ROW_FILTERS or name == "ordering" or value in (None, "", []):
+            continue
+        rest = filterset.filters[name].filter(rest, value)
+        narrowed = True
+    if narrowed:
+        subquery, values = _subquery(rest)
+        where.append(f"m.trial_id IN ({subquery})")
+        params += list(values)
+    return dims, (" AND ".join(where), params)
+
+
+def _group_of(code: int, stale: bool) -> str | None:
+    """status_group() of a status index and whether its verification is older than two years."""
+    value = STATUS_CODES[code] if 0 <= code < len(STATUS_CODES) else None
+    if stale and value in STATUS_VERIFY_CODES:
+        return StatusGroup.UNVERIFIED
+    return next((group for group, codes in STATUS_GROUPS.items() if value in codes), None)
+
+
+def raw_counts(filterset) -> dict:
+    """The counts behind the facets and the number of results (two queries, see the module doc).
+
+    The first groups the matching rows by what the status, phase and class facets need (status,
+    stale or not, phase and class masks, and whether the cancer-type and site filters hold): a few
+    thousand groups at most, combined here. The second unnests the cancer-type and site ids of the
+    rows every other filter keeps, counts per id, and only then joins the names."""
+    using = filterset.queryset.db
+    connection = connections[using]
+    sql = _Sql(connection.vendor)
+    stale = status_stale_before()
+    dims, (where, where_params) = _predicates(filterset, sql, stale)
+    table = TrialFacet._meta.db_table
+    cleaned = filterset.form.cleaned_data
+
+    def flag(name):
+        fragment, values = dims[name] or ("1 = 1", [])
+        return f"CASE WHEN {fragment} THEN 1 ELSE 0 END", list(values)
+
+    type_flag, type_params = flag("cancer_type")
+    site_flag, site_params = flag("site")
+    grouped_sql = (
+        f"SELECT m.status_code, CASE WHEN m.status_verified < %s THEN 1 ELSE 0 END, "  # noqa: S608
+        f"m.phase_mask, m.class_mask, {type_flag}, {site_flag}, count(*) FROM {table} m "
+        f"WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"
+    )
+    grouped_params = [stale, *type_params, *site_params, *where_params]
+
+    def keeps(*names):
+        parts, params = [], []
+        for name in names:
+            if dims[name]:
+                parts.append(dims[name][0])
+                params += dims[name][1]
+        return " AND ".join([where, *parts]), where_params + params
+
+    parts, arrays_params = [], []
+    for name, column, model, others in (
+        (
+            "cancer_type",
+            "cancer_type_ids",
+            CancerType,
+            ("status", "phase", "immunotherapy_class", "site"),
+        ),
+        ("site", "site_ids", Unit, ("status", "phase", "immunotherapy_class", "cancer_type")),
+    ):
+        join, pk = sql.unnest(f"m.{column}")
+        condition, values = keeps(*others)
+        parts.append(
+            f"SELECT '{name}', n.slug, n.name, d.n FROM (SELECT {pk} AS id, count(*) AS n "  # noqa: S608
+            f"FROM {table} m {join} WHERE {condition} AND {sql.not_empty(f'm.{column}')} "
+            f"GROUP BY {pk}) AS d JOIN {model._meta.db_table} n ON n.id = d.id"
+        )
+        arrays_params += values
+    with connection.cursor() as cursor:
+        cursor.execute(grouped_sql, grouped_params)
+        grouped = cursor.fetchall()
+        cursor.execute(" UNION ALL ".join(parts), arrays_params)
+        named_counts = cursor.fetchall()
+
+    statuses = set(cleaned.get("status") or [])
+    phases = sum(PHASE_BITS[v] for v in cleaned.get("phase") or [])
+    classes = sum(CLASS_BITS[v] for v in cleaned.get("immunotherapy_class") or [])
+    raw: dict = {
+        "status": dict.fromkeys([*StatusGroup.values, "all"], 0),
+        "phase": dict.fromkeys(Phase.values, 0),
+        "immunotherapy_class": dict.fromkeys(ImmunotherapyClass.values, 0),
+        "total": 0,
+    }
+    for code, is_stale, phase_mask, class_mask, type_ok, site_ok, n in grouped:
+        group = _group_of(code, bool(is_stale))
+        ok = {
+            "status": not statuses
+            or "all" in statuses
+            or group in statuses
+            or (0 <= code < len(STATUS_CODES) and STATUS_CODES[code] in statuses),
+            "phase": not phases or bool(phase_mask & phases),
+            "immunotherapy_class": not classes or bool(class_mask & classes),
+            "cancer_type": bool(type_ok),
+            "site": bool(site_ok),
+        }
+
+        def others(skip, ok=ok):
+            return all(value for name, value in ok.items() if name != skip)
+
+        if others("status"):
+            raw["status"]["all"] += n
+            if group:
+                raw["status"][group] += n
+        if others("phase"):
+            for code_, bit in PHASE_BITS.items():
+                if phase_mask & bit:
+                    raw["phase"][code_] += n
+        if others("immunotherapy_class"):
+            for code_, bit in CLASS_BITS.items():
+                if class_mask & bit:
+                    raw["immunotherapy_class"][code_] += n
+        if all(ok.values()):
+            raw["total"] += n
+    # Cancer types by count then name, sites by name (as the page always listed them).
+    types = [(slug, label, n) for name, slug, label, n in named_counts if name == "cancer_type"]
+    raw["cancer_type"] = sorted(types, key=lambda row: (-row[2], row[1]))
+    sites = [(slug, label, n) for name, slug, label, n in named_counts if name == "site"]
+    raw["site"] = sorted(sites, key=lambda row: row[1])
+    return raw
