@@ -187,3 +187,34 @@ def pytest_collection_modifyitems(items):
         return (order[group], -weight[(group, item.nodeid.split("::")[0])], position[id(item)])
 
     items.sort(key=key)
+
+
+def _delete_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """PostgreSQL's flush after each transactional test, as DELETEs: one TRUNCATE of ~90 tables cost
+    0.6-1.5 s per test (it replaces every table's files), a DELETE of the few rows a test left is
+    instant. Foreign keys are deferred to the end of the flush's transaction (Django makes them
+    DEFERRABLE), where every table is empty. Same result: empty tables, sequences left as they are."""
+    if reset_sequences or allow_cascade or not tables:
+        return _truncate_flush(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    quote = self.quote_name
+    # Table names from the models, quoted.
+    return ["SET CONSTRAINTS ALL DEFERRED;"] + [f"DELETE FROM {quote(table)};" for table in tables]  # noqa: S608
+
+
+try:
+    from django.db.backends.postgresql.operations import DatabaseOperations as _PostgresOperations
+except ImportError:  # no psycopg: the suite runs on SQLite only
+    _PostgresOperations = None
+_truncate_flush = _PostgresOperations.sql_flush if _PostgresOperations else None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_postgres_flush():
+    if _PostgresOperations is None:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_PostgresOperations, "sql_flush", _delete_flush)
+        yield
