@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import translation
 
+from ion_portal import demo as core_demo
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, PARTNERS_GROUP, User
 from tests.factories import give_second_factor, make_user
+from tests.snapshots import FAST_HASHERS, RowSnapshot, take_snapshot
+from trials import demo as trials_demo
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -36,7 +40,7 @@ def _redis_database_per_worker():
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     # MD5 keeps account tests fast; the cache holds rate-limit counters that must not leak between tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     cache.clear()
     yield
     cache.clear()
@@ -84,3 +88,133 @@ def member_client(client, member):
 def curator_client(client, curator):
     client.force_login(curator)
     return client
+
+
+def _seed_demo():
+    call_command("seed_demo", allow_production=True, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def _seed_demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> RowSnapshot:
+    return take_snapshot(django_db_blocker, _seed_demo, tmp_path_factory.mktemp("seed_demo_media"))
+
+
+@pytest.fixture
+def seeded_demo(db, _seed_demo_snapshot):
+    """What `manage.py seed_demo --allow-production` loads into a migrated database, copied into this
+    test's transaction from a snapshot taken once per session and worker (tests.snapshots); the files it
+    saves are copied into MEDIA_ROOT. Tests of the loaders themselves call them instead."""
+    _seed_demo_snapshot.restore()
+
+
+def _core_and_trials_demo():
+    core_demo.load()
+    trials_demo.load()
+
+
+@pytest.fixture(scope="session")
+def _core_and_trials_demo_snapshot(django_db_setup, django_db_blocker) -> RowSnapshot:
+    return take_snapshot(django_db_blocker, _core_and_trials_demo)
+
+
+@pytest.fixture
+def core_and_trials_demo(db, _core_and_trials_demo_snapshot):
+    """What `ion_portal.demo.load()` then `trials.demo.load()` add (units, people, the demo trials),
+    copied into this test's transaction from a snapshot taken once per session and worker."""
+    _core_and_trials_demo_snapshot.restore()
+
+
+# Seconds the slowest tests took (a quiet `pytest --durations` run, call time): their modules run
+# first within their group, so the two xdist workers do not end with one of them still running a
+# long test. A test missing here counts as quick; a name that no longer exists is harmless.
+SLOW_TESTS = {
+    "tests/ion_portal/test_newcomer.py::test_readme_superuser_command_on_a_fresh_database_can_sign_in_to_the_admin": 25,
+    "tests/standards/test_html.py::test_every_main_page_has_no_html_errors": 15,
+    "tests/browser/test_phone_width.py::test_no_page_is_wider_than_a_phone_in_either_language": 11,
+    "tests/browser/test_collaborations_basket.py::test_basket_journey_two_units_one_request_each_provider_their_part": 10,
+    "tests/browser/test_admin_forms.py::test_guideline_and_trial_forms_and_lists_fit_1280_px_without_raw_inputs": 9,
+    "tests/browser/test_collaborations.py::test_member_request_is_forwarded_by_a_curator_and_accepted_by_the_provider": 8,
+    "tests/standards/test_jsonld.py::test_every_json_ld_block_on_the_demo_pages_is_schema_org": 8,
+    "tests/production/test_pages_in_production_mode.py::test_every_page_answers_below_500_for_a_member": 8,
+    "tests/production/test_pages_in_production_mode.py::test_admin_pages_answer_below_500_for_a_superuser_with_a_second_factor": 7,
+    "tests/production/test_pages_in_production_mode.py::test_every_page_answers_below_500_for_a_visitor_in_english_and_dutch": 7,
+    "tests/browser/test_collaborations_basket.py::test_directory_pages_fit_a_phone": 5,
+    "tests/browser/test_toxicity.py::test_no_toxicity_page_is_wider_than_a_phone_in_either_language": 5,
+    "tests/ion_portal/test_settings.py::test_check_deploy_is_silent_with_production_values": 4,
+    "tests/standards/test_generated_client.py::test_generated_client_lists_pages_filters_fetches_and_downloads": 4,
+    "tests/browser/test_prescreen.py::test_a_member_prescreens_sees_reasons_questions_and_refers": 4,
+    "tests/toxicity/test_migrations.py::test_stored_codes_and_checked_flags_are_converted": 3,
+    "tests/browser/test_offline_privacy.py::test_members_task_force_numbers_are_never_cached_and_gone_after_sign_out": 3,
+    "tests/ion_portal/test_settings.py::test_makemigrations_check_runs_without_production_secrets": 3,
+    "tests/browser/test_trials.py::test_on_a_phone_the_filters_fold_behind_one_button": 3,
+    "tests/standards/test_html.py::test_the_checker_reports_an_invalid_page": 3,
+    "tests/browser/test_trials.py::test_search_filter_open_and_back_keeps_the_filters": 3,
+    "tests/browser/test_trials.py::test_list_and_trial_pages_have_no_serious_accessibility_violations": 3,
+    "tests/standards/test_prescreen_html.py::test_prescreen_result_pages_have_no_html_errors": 3,
+    "tests/trials/test_import.py::test_reimport_creates_and_changes_nothing": 3,
+    "tests/browser/test_event_registration.py::test_register_see_the_personal_page_and_cancel": 3,
+    "tests/browser/test_prescreen.py::test_the_public_version_works_without_an_account": 3,
+}
+
+
+def _database_group(item) -> int:
+    """pytest-django's order (plugin.py): 0 database tests in a rolled-back transaction, 1 transactional
+    ones (their flush empties the database, so they come after), 2 tests without a database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
+    if transactional or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django has ordered the tests: the tests without a database first (they can run at any
+    point), then the database tests, then the transactional ones; in each group the modules with the
+    slowest tests first, each module's tests kept together and in their order (module fixtures)."""
+    weight: dict[tuple, float] = {}
+    for item in items:
+        key = (_database_group(item), item.nodeid.split("::")[0])
+        weight[key] = weight.get(key, 0) + SLOW_TESTS.get(item.nodeid.split("[")[0], 0)
+    position = {id(item): index for index, item in enumerate(items)}
+    order = {0: 1, 1: 2, 2: 0}
+
+    def key(item):
+        group = _database_group(item)
+        return (order[group], -weight[(group, item.nodeid.split("::")[0])], position[id(item)])
+
+    items.sort(key=key)
+
+
+def _delete_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """PostgreSQL's flush after each transactional test, as DELETEs: one TRUNCATE of ~90 tables cost
+    0.6-1.5 s per test (it replaces every table's files), a DELETE of the few rows a test left is
+    instant. Foreign keys are deferred to the end of the flush's transaction (Django makes them
+    DEFERRABLE), where every table is empty. Same result: empty tables, sequences left as they are."""
+    if reset_sequences or allow_cascade or not tables:
+        return _truncate_flush(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    quote = self.quote_name
+    # Table names from the models, quoted.
+    return ["SET CONSTRAINTS ALL DEFERRED;"] + [f"DELETE FROM {quote(table)};" for table in tables]  # noqa: S608
+
+
+try:
+    from django.db.backends.postgresql.operations import DatabaseOperations as _PostgresOperations
+except ImportError:  # no psycopg: the suite runs on SQLite only
+    _PostgresOperations = None
+_truncate_flush = _PostgresOperations.sql_flush if _PostgresOperations else None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_postgres_flush():
+    if _PostgresOperations is None:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_PostgresOperations, "sql_flush", _delete_flush)
+        yield

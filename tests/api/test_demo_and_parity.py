@@ -7,8 +7,6 @@ import pytest
 from fhir.resources.bundle import Bundle
 from fhir.resources.researchstudy import ResearchStudy
 
-import ion_portal.demo
-import trials.demo
 from trials.exports import check_complete
 from trials.models import Trial
 
@@ -16,10 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, core_and_trials_demo):
     settings.API_ANON_RATE = "100000/min"
-    ion_portal.demo.load()
-    trials.demo.load()
     # One unpublished trial, which must stay out of everything.
     draft = Trial.objects.published().order_by("nct_id").last()
     draft.status = Trial.Status.DRAFT

@@ -8,7 +8,6 @@ import re
 from html import unescape
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from education.models import NewsItem
@@ -23,8 +22,7 @@ FRENCH_CHROME = ["Aller au contenu principal", "Changer de langue", "Rechercher 
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", allow_production=True, verbosity=0)
+def demo(seeded_demo):
     yield
     translation.activate("en")  # a /fr/ request leaves French active in this thread
 

@@ -2,7 +2,7 @@
 
 `production_settings` (module scope: the override must end with the module, not leak into the modules
 that run after it) runs `collectstatic` once into a temporary STATIC_ROOT and switches the settings that
-differ in production; `demo_db` (module scope) loads the demo data once and rolls it back afterwards.
+differ in production; `demo_db` (module scope) copies the demo data in once and rolls it back afterwards.
 """
 
 from __future__ import annotations
@@ -44,9 +44,10 @@ def production_settings(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker):
-    """The demo data set, loaded once for the module and rolled back after it."""
+def demo_db(django_db_setup, django_db_blocker, _seed_demo_snapshot):
+    """The demo data set (what `seed_demo --allow-production` loads, copied from the session's snapshot,
+    tests/conftest.py), put in once for the module and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", allow_production=True, verbosity=0)
+        _seed_demo_snapshot.restore()
         yield
         transaction.set_rollback(True)

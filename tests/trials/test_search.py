@@ -6,6 +6,7 @@ The 73 real records are imported once for the module (read-only here)."""
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -13,23 +14,18 @@ from ion_portal.immunotherapy import TherapyFamily, classes_in_family
 from trials.filters import invalidate_facet_cache
 from trials.models import Trial
 from trials.search import classes_named, did_you_mean, understand
-from trials.services import import_paths
-
-from .conftest import CTGOV_DIR
 
 LIST = reverse("trials:list")
 
 
 @pytest.fixture(scope="module")
-def records(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        report = import_paths(paths=[CTGOV_DIR])
-        assert not report.failed
-        Trial.objects.update(status=Trial.Status.PUBLISHED, published_at="2020-01-01T00:00:00Z")
-        invalidate_facet_cache()  # the contract of every bulk write (an update sends no signal)
+def records(django_db_setup, django_db_blocker, _imported_snapshot):
+    """The 73 records imported and published (tests/trials/conftest.py), copied in once for the module
+    inside a transaction that is rolled back when the module ends; each test rolls its own changes back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        _imported_snapshot.restore()
         yield
-        Trial.objects.all().delete()
-        Trial.history.all().delete()
+        transaction.set_rollback(True)
 
 
 def found(client, q, **params) -> set[str]:
