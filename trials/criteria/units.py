@@ -14,7 +14,6 @@ need the patient's laboratory's ULN, which the pre-screen does not ask.
 
 from __future__ import annotations
 
-CANONICAL_UNIT = "mg/dL"
 # µmol/L per mg/dL, by criterion kind (the sources in the module docstring).
 MICROMOL_PER_MG_DL = {"creatinine": 88.4, "bilirubin": 17.1}
 KINDS = tuple(MICROMOL_PER_MG_DL)

@@ -152,10 +152,6 @@ VIRUS_NEGATION_BEFORE_RE = re.compile(
 VIRUS_NEGATIVE_AFTER_RE = re.compile(
     r"^[^.;]{0,80}?\b(?:negative|seronegative|not detected|undetectable)\b", NOCASE
 )
-VIRUS_NEGATIVE_RE = re.compile(
-    r"\bnegative\b|\bno\b|\bnot\b|without|absence|seronegative|uninfected|known to be negative",
-    NOCASE,
-)
 
 # Negation before a term ("no", "absence of", "negative for") and a sentence-level flip ("are not
 # eligible").
