@@ -11,8 +11,10 @@ close form exists. Leaflets in other scripts belong in uploaded files, not here.
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 
 def _latin1(text: str) -> str:
@@ -30,6 +32,9 @@ def _latin1(text: str) -> str:
 
 
 def _document(title: str) -> FPDF:
+    # Imported on first use: fpdf2 (with fontTools) costs start-up time in every process otherwise.
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_title(_latin1(title))
     pdf.set_creator("ION Portal")

@@ -2,23 +2,59 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test.utils import teardown_databases
 from django.utils import translation
+from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
 from ion_portal import demo as core_demo
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, PARTNERS_GROUP, User
 from tests.factories import give_second_factor, make_user
-from tests.snapshots import FAST_HASHERS, RowSnapshot, take_snapshot
+from tests.shared_db import shared_setup_databases
+from tests.snapshots import FAST_HASHERS, RowSnapshot, shared_folder, shared_snapshot
 from trials import demo as trials_demo
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+):
+    """pytest-django's fixture (fixtures.py), except that the xdist workers migrate once between them
+    (tests.shared_db); the folder of the run's temporary files is the one the workers share."""
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    shared = shared_folder(tmp_path_factory) / "migrated-db"
+    with django_db_blocker.unblock():
+        config = shared_setup_databases(
+            shared,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            verbosity=request.config.option.verbose,
+            keepdb=keepdb,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _redis_database_per_worker():
     """pytest-xdist workers share one Redis; each clears the cache around every test (FLUSHDB), which
     would wipe the other worker's rate-limit counters mid-test. Each worker gets a database of its own."""
-    import os
     import re
 
     from django.conf import settings as django_settings
@@ -96,7 +132,7 @@ def _seed_demo():
 
 @pytest.fixture(scope="session")
 def _seed_demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> RowSnapshot:
-    return take_snapshot(django_db_blocker, _seed_demo, tmp_path_factory.mktemp("seed_demo_media"))
+    return shared_snapshot(django_db_blocker, tmp_path_factory, "seed_demo", _seed_demo, media=True)
 
 
 @pytest.fixture
@@ -113,8 +149,12 @@ def _core_and_trials_demo():
 
 
 @pytest.fixture(scope="session")
-def _core_and_trials_demo_snapshot(django_db_setup, django_db_blocker) -> RowSnapshot:
-    return take_snapshot(django_db_blocker, _core_and_trials_demo)
+def _core_and_trials_demo_snapshot(
+    django_db_setup, django_db_blocker, tmp_path_factory
+) -> RowSnapshot:
+    return shared_snapshot(
+        django_db_blocker, tmp_path_factory, "core_and_trials_demo", _core_and_trials_demo
+    )
 
 
 @pytest.fixture

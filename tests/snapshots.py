@@ -11,6 +11,9 @@ changes rows that were already there, since restoring would not reproduce it.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.test.utils import override_settings
 
 # The password hashers of every test (tests/conftest.py `_fast_and_isolated`).
@@ -135,3 +139,64 @@ def take_snapshot(django_db_blocker, load, media=None) -> RowSnapshot:
         snapshot = RowSnapshot.take(load, media=media)
     cache.clear()
     return snapshot
+
+
+def shared_folder(tmp_path_factory) -> Path:
+    """The folder every pytest-xdist worker of this run sees (the run's temporary folder), or this
+    process's own without xdist."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
+
+
+def _state() -> dict:
+    """What the database holds before a loader runs, table by table: (rows, highest key)."""
+    state = {}
+    for model in _tables():
+        counted = model._base_manager.aggregate(rows=Count("pk"), last=Max("pk"))
+        state[model._meta.label] = (counted["rows"], str(counted["last"]))
+    return state
+
+
+def _portable(value):
+    return bytes(value) if isinstance(value, memoryview) else value
+
+
+def shared_snapshot(
+    django_db_blocker, tmp_path_factory, name: str, load, *, media: bool = False
+) -> RowSnapshot:
+    """`take_snapshot`, once for all the workers of the run: the first worker to need it runs the
+    loader and leaves the rows (pickled) and saved files in the shared folder; the others read them.
+    A worker whose database does not hold what the taker's held before the loader ran (a flushed
+    database, say) takes its own, so a restore always adds the same rows to the same state."""
+    folder = shared_folder(tmp_path_factory)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{name}.snapshot"
+    files = folder / f"{name}.media" if media else None
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with django_db_blocker.unblock():
+            state = _state()
+        if stored.exists():
+            kept = pickle.loads(stored.read_bytes())  # noqa: S301 - written by this run's workers
+            if kept["state"] == state:
+                added = {apps.get_model(label): rows for label, rows in kept["added"].items()}
+                return RowSnapshot(added, kept["result"], files)
+        if files is not None:
+            files = Path(tmp_path_factory.mktemp(f"{name}_media")) if stored.exists() else files
+            files.mkdir(parents=True, exist_ok=True)
+        snapshot = take_snapshot(django_db_blocker, load, files)
+        if not stored.exists():
+            added = {
+                model._meta.label: [
+                    {key: _portable(value) for key, value in row.items()} for row in rows
+                ]
+                for model, rows in snapshot.added.items()
+            }
+            try:
+                data = pickle.dumps({"state": state, "added": added, "result": snapshot.result})
+            except (pickle.PicklingError, TypeError, AttributeError):
+                return snapshot  # a result that cannot be pickled: every worker takes its own
+            partial = stored.with_suffix(".partial")
+            partial.write_bytes(data)
+            partial.replace(stored)
+        return snapshot

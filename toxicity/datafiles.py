@@ -13,7 +13,6 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from ion_portal.immunotherapy import ImmunotherapyClass, TherapyFamily
@@ -262,6 +261,9 @@ def _read(path: Path, schema: dict, label: str) -> dict:
         grades = data["grading_scheme"].get("grades")
         if isinstance(grades, dict):
             data["grading_scheme"]["grades"] = {str(key): value for key, value in grades.items()}
+    # Imported here, as in trials/ctgov/schema.py: start-up cost in every process otherwise.
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(
         validator.iter_errors(data), key=lambda error: [str(part) for part in error.absolute_path]

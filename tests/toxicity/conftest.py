@@ -10,15 +10,14 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from tests.snapshots import RowSnapshot
+from tests.snapshots import RowSnapshot, shared_snapshot
 
 
 @pytest.fixture(scope="session")
-def _toxicity_demo(django_db_setup, django_db_blocker) -> RowSnapshot:
+def _toxicity_demo(django_db_setup, django_db_blocker, tmp_path_factory) -> RowSnapshot:
     from toxicity import demo
 
-    with django_db_blocker.unblock():
-        return RowSnapshot.take(demo.load)
+    return shared_snapshot(django_db_blocker, tmp_path_factory, "toxicity_demo", demo.load)
 
 
 @pytest.fixture

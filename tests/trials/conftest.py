@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.snapshots import RowSnapshot, take_snapshot
+from tests.snapshots import RowSnapshot, shared_snapshot
 from trials.filters import invalidate_facet_cache
 from trials.models import Trial
 from trials.services import import_paths
@@ -27,8 +27,8 @@ def import_and_publish_all():
 
 
 @pytest.fixture(scope="session")
-def _imported_snapshot(django_db_setup, django_db_blocker) -> RowSnapshot:
-    return take_snapshot(django_db_blocker, import_and_publish_all)
+def _imported_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> RowSnapshot:
+    return shared_snapshot(django_db_blocker, tmp_path_factory, "imported", import_and_publish_all)
 
 
 @pytest.fixture

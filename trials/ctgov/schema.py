@@ -10,12 +10,13 @@ longest registered eligibility text is ~7,000 characters; the most locations 1,1
 from __future__ import annotations
 
 from functools import cache
-
-import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING
 
 from .errors import RecordError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 MAX_DEPTH = 32
 MAX_TEXT = 100_000  # long free text: summaries, descriptions, eligibility criteria
@@ -211,6 +212,9 @@ def _sentence(error: ValidationError) -> str:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # Imported on first use: jsonschema costs ~1 s of start-up in every process that never imports.
+    from jsonschema import Draft202012Validator
+
     Draft202012Validator.check_schema(STUDY)
     return Draft202012Validator(STUDY)
 
@@ -219,7 +223,16 @@ def _validator() -> Draft202012Validator:
 def _fast_check():
     # The same schema compiled to Python: ~20x faster on the valid records that are the rule; only a
     # record it refuses goes through jsonschema, for every problem in a curator's words.
+    import fastjsonschema  # on first use, as jsonschema above
+
     return fastjsonschema.compile(STUDY)
+
+
+@cache
+def _fast_check_error() -> type[Exception]:
+    from fastjsonschema import JsonSchemaException  # on first use, as jsonschema above
+
+    return JsonSchemaException
 
 
 def check_tree(data, *, max_depth: int = MAX_DEPTH) -> None:
@@ -253,10 +266,11 @@ def validate_study(study) -> None:
             f"A study record must be a group of fields (JSON object), not {_kind(study)}."
         )
     check_tree(study)
+    check = _fast_check()
     try:
-        _fast_check()(study)
+        check(study)
         return
-    except fastjsonschema.JsonSchemaException:
+    except _fast_check_error():
         pass
     errors = sorted(
         _validator().iter_errors(study), key=lambda e: [str(p) for p in e.absolute_path]
