@@ -819,7 +819,8 @@ class TrialSite(models.Model):
     all_objects = TrialSiteQuerySet.as_manager()
 
     class Meta:
-        ordering = ["trial", "unit__name"]
+        # unit__slug breaks ties between units of the same name, so every reader orders sites alike.
+        ordering = ["trial", "unit__name", "unit__slug"]
         base_manager_name = "all_objects"
         verbose_name = _("network site")
         verbose_name_plural = _("network sites")
