@@ -19,6 +19,7 @@ GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden" / "criteria_ext
 
 
 def _texts() -> dict[str, str]:
+    # imported at call time: Django must be set up first (the file is also run as a script)
     from trials.ctgov.normalise import eligibility_fields
     from trials.ctgov.parse import parse_payload
 
@@ -37,6 +38,7 @@ def _texts() -> dict[str, str]:
 
 
 def _outputs() -> dict[str, list[dict]]:
+    # imported at call time: Django must be set up first (the file is also run as a script)
     from trials.criteria.extract import extract
 
     return {label: [asdict(p) for p in extract(text)] for label, text in _texts().items()}

@@ -209,6 +209,10 @@ LINE_COUNT_RE = re.compile(
     r"(?P<noun>lines?|regimens?|chemotherap(?:y|ies)|therap(?:y|ies)|treatments?)\b",
     NOCASE,
 )
+# Every LINE_COUNT_RE match contains one of these (its noun group), searched with the same flags: a cheap
+# pre-filter that skips the costly pattern (an optional comparator tried at every position) exactly when it
+# cannot match.
+LINE_COUNT_NOUN_RE = re.compile(r"line|regimen|therap|treatment", NOCASE)
 FAILURE_RE = re.compile(
     r"progress(?:ed|ion|ive)|recurren(?:ce|t)|relapsed?|refractory|\bfailed\b|\bfailure\b|"
     r"resistan(?:ce|t)|unresponsive|intoleran(?:ce|t)|pretreated|previously treated",
