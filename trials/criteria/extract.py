@@ -286,6 +286,8 @@ def _threshold_biomarkers(s: Sentence) -> Found:
 
 
 def prior_lines_rule(s: Sentence) -> Found:
+    if not V.LINE_COUNT_NOUN_RE.search(s.text):
+        return []
     lo = hi = None
     for m in V.LINE_COUNT_RE.finditer(s.text):
         n, cmp = word_number(m.group("n")), (m.group("cmp") or "").lower().strip()

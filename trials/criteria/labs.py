@@ -19,8 +19,17 @@ UNIT_COUNT = "10^9/L"
 MIN_KINDS = {"anc", "platelets", "haemoglobin", "creatinine_clearance"}
 
 
+def _may_name_lab(text: str) -> bool:
+    if not text.isascii() and not V.FOLDS_TO_ASCII.isdisjoint(text):
+        return True
+    lower = text.lower()
+    return any(w in lower for w in V.LAB_WORDS_NOCASE) or any(w in text for w in V.LAB_WORDS_CASED)
+
+
 def _windows(text: str) -> list[tuple[str, int, int]]:
     """(kind, start of the name, end of the window), consecutive names of one kind merged."""
+    if not _may_name_lab(text):
+        return []
     hits = sorted(
         (m.start(), m.end(), kind) for kind, regex in V.LABS.items() for m in regex.finditer(text)
     )

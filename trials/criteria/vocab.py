@@ -209,6 +209,10 @@ LINE_COUNT_RE = re.compile(
     r"(?P<noun>lines?|regimens?|chemotherap(?:y|ies)|therap(?:y|ies)|treatments?)\b",
     NOCASE,
 )
+# Every LINE_COUNT_RE match contains one of these (its noun group), searched with the same flags: a cheap
+# pre-filter that skips the costly pattern (an optional comparator tried at every position) exactly when it
+# cannot match.
+LINE_COUNT_NOUN_RE = re.compile(r"line|regimen|therap|treatment", NOCASE)
 FAILURE_RE = re.compile(
     r"progress(?:ed|ion|ive)|recurren(?:ce|t)|relapsed?|refractory|\bfailed\b|\bfailure\b|"
     r"resistan(?:ce|t)|unresponsive|intoleran(?:ce|t)|pretreated|previously treated",
@@ -307,6 +311,15 @@ LABS: dict[str, re.Pattern] = {
         r"\b(?:AST|ALT|SGOT|SGPT|GOT|GPT)\b|amino ?transferases?|transaminases?", re.NOFLAG
     ),
 }
+# Every match of a LABS pattern contains one of these words (lower-case: the case-insensitive patterns;
+# as written: the case-sensitive AST/ALT one), so a sentence without any cannot name a lab. Exact unless
+# the text holds a character that re's IGNORECASE folds onto an ASCII letter (then no pre-filter).
+LAB_WORDS_NOCASE = (
+    *("neutrophil", "granulocyte", "anc", "agc", "platelet", "plt", "thrombocyt", "emoglobin"),
+    *("hgb", "hb", "creatinin", "crc", "glomerular", "gfr", "bilirubin"),
+)
+LAB_WORDS_CASED = ("AST", "ALT", "GOT", "GPT", "transferase", "transaminase")
+FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ K (Kelvin sign)
 AST_ALT_WORDS_RE = re.compile(r"amino ?transferases?|transaminases?", NOCASE)
 ULN_RE = re.compile(
     rf"({NUMBER})\s*(?:x|×|X|times|-fold|fold)?\s*(?:the\s+)?(?:institutional\s+)?"
