@@ -174,14 +174,16 @@ def test_counts_with_the_shared_search_equal_the_results_for_varied_filters(else
         [None, "Belgium", "belgium,France"],
         [None, elsewhere["since"]],
     )
-    rows = list(itertools.product(
-        [DEFAULT_STATUS, STATUS_ALL, "unverified,closed"],
-        [None, "PHASE1"],
-        [None, "anti-pd-1"],
-        [None, elsewhere["parent"].slug],
-        [None, "unit-1"],
-        [None, 40],
-    ))
+    rows = list(
+        itertools.product(
+            [DEFAULT_STATUS, STATUS_ALL, "unverified,closed"],
+            [None, "PHASE1"],
+            [None, "anti-pd-1"],
+            [None, elsewhere["parent"].slug],
+            [None, "unit-1"],
+            [None, 40],
+        )
+    )
     rng = random.Random(11)
     for q, drug, country, since in rest:
         if not any((q, drug, country, since)):
@@ -191,7 +193,9 @@ def test_counts_with_the_shared_search_equal_the_results_for_varied_filters(else
         data |= {"status": status, "phase": phase, "immunotherapy_class": cls}
         data |= {"cancer_type": cancer_type, "site": site, "age": age}
         _assert_counts_are_the_results_behind_them({k: v for k, v in data.items() if v})
-    raw = _assert_counts_are_the_results_behind_them({"status": STATUS_ALL, "drug": "pembrolizumab"})
+    raw = _assert_counts_are_the_results_behind_them(
+        {"status": STATUS_ALL, "drug": "pembrolizumab"}
+    )
     assert 0 < raw["total"] < Trial.objects.published().count()
 
 
