@@ -15,9 +15,9 @@
 Status groups are computed at query time ("not verified recently" depends on today), and a trial
 scheduled for publication is counted once its time is reached: the rules of status_group_q() and
 published(). Filters the narrow rows do not hold (q, drug, country, updated_since) become one
-sub-select of trial ids built by the FilterSet's own filter methods, evaluated once per request:
-`WITH r AS MATERIALIZED (…)` shared by the three parts (it was inlined in each part, and the
-full-text search ran three times for the facets).
+sub-select of trial ids built by the FilterSet's own filter methods; with a text search it is
+evaluated once per request: the facet rows it keeps are `WITH k AS MATERIALIZED (…)`, read by the
+three parts (it was inlined in each part: the full-text search ran three times for the facets).
 """
 
 from __future__ import annotations
@@ -207,10 +207,11 @@ def _subquery(queryset) -> tuple[str, tuple]:
     return queryset.order_by().values("pk").query.sql_with_params()
 
 
-def _predicates(filterset, sql: _Sql, stale) -> tuple[dict, tuple[str, list], tuple | None]:
+def _predicates(filterset, sql: _Sql, stale) -> tuple[dict, tuple[str, list], bool]:
     """{dimension: (SQL, params) or None} for the five facet dimensions, the WHERE of the rest, and
-    the sub-select of the trial ids the filters the rows do not hold keep (None without such a
-    filter): the WHERE reads it as the common table `r`, so it runs once per statement."""
+    whether the facet rows that WHERE keeps are to be shared by the parts of the statement: with a
+    text search, the costly filter to repeat (the sub-selects of drug, country and updated_since
+    alone are index look-ups, cheaper to repeat than to materialize every row they keep)."""
     cleaned = filterset.form.cleaned_data
     dims: dict = dict.fromkeys(DIMENSIONS)
     statuses = [v for v in cleaned.get("status") or [] if v]
@@ -255,12 +256,11 @@ def _predicates(filterset, sql: _Sql, stale) -> tuple[dict, tuple[str, list], tu
             continue
         rest = filterset.filters[name].filter(rest, value)
         narrowed = True
-    kept = None
     if narrowed:
         subquery, values = _subquery(rest)
-        kept = (subquery, list(values))
-        where.append("m.trial_id IN (SELECT r.id FROM r)")
-    return dims, (" AND ".join(where), params), kept
+        where.append(f"m.trial_id IN ({subquery})")
+        params += list(values)
+    return dims, (" AND ".join(where), params), narrowed and bool(cleaned.get("q"))
 
 
 def _group_of(code: int, stale: bool) -> str | None:
@@ -277,15 +277,20 @@ def raw_counts(filterset) -> dict:
     Its first part groups the matching rows by what the status, phase and class facets need (status,
     stale or not, phase and class masks, and whether the cancer-type and site filters hold): a few
     thousand groups at most, combined here. The other two unnest the cancer-type and site ids of the
-    rows every other filter keeps, count per id, and only then join the names. The filters the rows
-    do not hold (the text search above all) are one MATERIALIZED common table that the three parts
-    share: evaluated once per statement, not once per part."""
+    rows every other filter keeps, count per id, and only then join the names. With a text search,
+    the rows the filters other than the five dimensions keep are one MATERIALIZED common table `k`
+    that the three parts read: the search is evaluated once per statement, not once per part (a table of the trial ids instead would be joined back to
+    the facet rows in each part, with no row estimate: a nested loop over every id)."""
     using = filterset.queryset.db
     connection = connections[using]
     sql = _Sql(connection.vendor)
     stale = status_stale_before()
-    dims, (where, where_params), kept = _predicates(filterset, sql, stale)
+    dims, (where, where_params), shared = _predicates(filterset, sql, stale)
     table = TrialFacet._meta.db_table
+    prefix, prefix_params = "", []
+    if shared:  # PostgreSQL 12+ and SQLite 3.35+ both read MATERIALIZED
+        prefix = f"WITH k AS MATERIALIZED (SELECT m.* FROM {table} m WHERE {where}) "  # noqa: S608
+        prefix_params, table, where, where_params = where_params, "k", "1 = 1", []
     cleaned = filterset.form.cleaned_data
 
     def flag(name):
@@ -328,12 +333,8 @@ def raw_counts(filterset) -> dict:
             f"GROUP BY {pk}) AS d JOIN {model._meta.db_table} n ON n.id = d.id"
         )
         params += values
-    statement = " UNION ALL ".join(parts)
-    if kept is not None:  # PostgreSQL 12+ and SQLite 3.35+ both read MATERIALIZED
-        statement = f"WITH r (id) AS MATERIALIZED ({kept[0]}) {statement}"
-        params = [*kept[1], *params]
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(prefix + " UNION ALL ".join(parts), prefix_params + params)
         rows = cursor.fetchall()
     grouped = [row[1:7] + row[9:] for row in rows if row[0] == "facets"]
     named_counts = [(row[0], row[7], row[8], row[9]) for row in rows if row[0] != "facets"]
