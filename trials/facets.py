@@ -7,15 +7,17 @@
 - `refresh_facet_rows(ids)` rebuilds the rows of some trials (or all) from the trials, their
   cancer-type links and their confirmed network sites: one INSERT … SELECT … ON CONFLICT that writes
   only rows that differ, and one DELETE for trials that are gone or no longer published.
-- `raw_counts(filterset)` is the five facets and the number of results in two queries over the
-  narrow rows, whatever the filters: one pass with `count(*) FILTER (…)` for the status groups,
-  phases, classes and the total, one pass that unnests the cancer-type and site ids. Each facet is
-  counted with every other filter applied, so a count equals the results behind it.
+- `raw_counts(filterset)` is the five facets and the number of results in one statement over the
+  narrow rows, whatever the filters: one part grouped by what the status groups, phases, classes
+  and the total need, two parts that unnest the cancer-type and site ids. Each facet is counted
+  with every other filter applied, so a count equals the results behind it.
 
 Status groups are computed at query time ("not verified recently" depends on today), and a trial
 scheduled for publication is counted once its time is reached: the rules of status_group_q() and
 published(). Filters the narrow rows do not hold (q, drug, country, updated_since) become one
-`trial_id IN (…)` sub-select built by the FilterSet's own filter methods.
+sub-select of trial ids built by the FilterSet's own filter methods; with a text search it is
+evaluated once per request: the facet rows it keeps are `WITH k AS MATERIALIZED (…)`, read by the
+three parts (it was inlined in each part: the full-text search ran three times for the facets).
 """
 
 from __future__ import annotations
@@ -205,8 +207,11 @@ def _subquery(queryset) -> tuple[str, tuple]:
     return queryset.order_by().values("pk").query.sql_with_params()
 
 
-def _predicates(filterset, sql: _Sql, stale) -> tuple[dict, tuple[str, list]]:
-    """{dimension: (SQL, params) or None} for the five facet dimensions, and the WHERE of the rest."""
+def _predicates(filterset, sql: _Sql, stale) -> tuple[dict, tuple[str, list], bool]:
+    """{dimension: (SQL, params) or None} for the five facet dimensions, the WHERE of the rest, and
+    whether the facet rows that WHERE keeps are to be shared by the parts of the statement: with a
+    text search, the costly filter to repeat (the sub-selects of drug, country and updated_since
+    alone are index look-ups, cheaper to repeat than to materialize every row they keep)."""
     cleaned = filterset.form.cleaned_data
     dims: dict = dict.fromkeys(DIMENSIONS)
     statuses = [v for v in cleaned.get("status") or [] if v]
@@ -255,7 +260,7 @@ def _predicates(filterset, sql: _Sql, stale) -> tuple[dict, tuple[str, list]]:
         subquery, values = _subquery(rest)
         where.append(f"m.trial_id IN ({subquery})")
         params += list(values)
-    return dims, (" AND ".join(where), params)
+    return dims, (" AND ".join(where), params), narrowed and bool(cleaned.get("q"))
 
 
 def _group_of(code: int, stale: bool) -> str | None:
@@ -267,18 +272,25 @@ def _group_of(code: int, stale: bool) -> str | None:
 
 
 def raw_counts(filterset) -> dict:
-    """The counts behind the facets and the number of results (two queries, see the module doc).
+    """The counts behind the facets and the number of results (one statement, see the module doc).
 
-    The first groups the matching rows by what the status, phase and class facets need (status,
+    Its first part groups the matching rows by what the status, phase and class facets need (status,
     stale or not, phase and class masks, and whether the cancer-type and site filters hold): a few
-    thousand groups at most, combined here. The second unnests the cancer-type and site ids of the
-    rows every other filter keeps, counts per id, and only then joins the names."""
+    thousand groups at most, combined here. The other two unnest the cancer-type and site ids of the
+    rows every other filter keeps, count per id, and only then join the names. With a text search,
+    the rows the filters other than the five dimensions keep are one MATERIALIZED common table `k`
+    that the three parts read: the search is evaluated once per statement, not once per part (a table of the trial ids instead would be joined back to
+    the facet rows in each part, with no row estimate: a nested loop over every id)."""
     using = filterset.queryset.db
     connection = connections[using]
     sql = _Sql(connection.vendor)
     stale = status_stale_before()
-    dims, (where, where_params) = _predicates(filterset, sql, stale)
+    dims, (where, where_params), shared = _predicates(filterset, sql, stale)
     table = TrialFacet._meta.db_table
+    prefix, prefix_params = "", []
+    if shared:  # PostgreSQL 12+ and SQLite 3.35+ both read MATERIALIZED
+        prefix = f"WITH k AS MATERIALIZED (SELECT m.* FROM {table} m WHERE {where}) "  # noqa: S608
+        prefix_params, table, where, where_params = where_params, "k", "1 = 1", []
     cleaned = filterset.form.cleaned_data
 
     def flag(name):
@@ -287,12 +299,13 @@ def raw_counts(filterset) -> dict:
 
     type_flag, type_params = flag("cancer_type")
     site_flag, site_params = flag("site")
-    grouped_sql = (
-        f"SELECT m.status_code, CASE WHEN m.status_verified < %s THEN 1 ELSE 0 END, "  # noqa: S608
-        f"m.phase_mask, m.class_mask, {type_flag}, {site_flag}, count(*) FROM {table} m "
-        f"WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"
-    )
-    grouped_params = [stale, *type_params, *site_params, *where_params]
+    # Rows of the parts: (part, status, stale, phase mask, class mask, type ok, site ok, slug, name, n).
+    parts = [
+        f"SELECT 'facets', m.status_code, CASE WHEN m.status_verified < %s THEN 1 ELSE 0 END, "  # noqa: S608
+        f"m.phase_mask, m.class_mask, {type_flag}, {site_flag}, NULL, NULL, count(*) FROM {table} m "
+        f"WHERE {where} GROUP BY 2, 3, 4, 5, 6, 7"
+    ]
+    params = [stale, *type_params, *site_params, *where_params]
 
     def keeps(*names):
         parts, params = [], []
@@ -302,7 +315,6 @@ def raw_counts(filterset) -> dict:
                 params += dims[name][1]
         return " AND ".join([where, *parts]), where_params + params
 
-    parts, arrays_params = [], []
     for name, column, model, others in (
         (
             "cancer_type",
@@ -315,16 +327,17 @@ def raw_counts(filterset) -> dict:
         join, pk = sql.unnest(f"m.{column}")
         condition, values = keeps(*others)
         parts.append(
-            f"SELECT '{name}', n.slug, n.name, d.n FROM (SELECT {pk} AS id, count(*) AS n "  # noqa: S608
+            f"SELECT '{name}', NULL, NULL, NULL, NULL, NULL, NULL, n.slug, n.name, d.n "  # noqa: S608
+            f"FROM (SELECT {pk} AS id, count(*) AS n "
             f"FROM {table} m {join} WHERE {condition} AND {sql.not_empty(f'm.{column}')} "
             f"GROUP BY {pk}) AS d JOIN {model._meta.db_table} n ON n.id = d.id"
         )
-        arrays_params += values
+        params += values
     with connection.cursor() as cursor:
-        cursor.execute(grouped_sql, grouped_params)
-        grouped = cursor.fetchall()
-        cursor.execute(" UNION ALL ".join(parts), arrays_params)
-        named_counts = cursor.fetchall()
+        cursor.execute(prefix + " UNION ALL ".join(parts), prefix_params + params)
+        rows = cursor.fetchall()
+    grouped = [row[1:7] + row[9:] for row in rows if row[0] == "facets"]
+    named_counts = [(row[0], row[7], row[8], row[9]) for row in rows if row[0] != "facets"]
 
     statuses = set(cleaned.get("status") or [])
     phases = sum(PHASE_BITS[v] for v in cleaned.get("phase") or [])

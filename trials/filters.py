@@ -360,7 +360,7 @@ def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
     """Facet values with counts, each computed with every other filter applied (so a count equals the
     number of results you get by choosing that value).
 
-    They come from the narrow facet rows (trials/facets.py: two queries whatever the filters, with
+    They come from the narrow facet rows (trials/facets.py: one statement whatever the filters, with
     the number of results, `facets["total"]`, so the page runs no separate COUNT), and are cached for
     FACET_CACHE_SECONDS per combination of filters until the registry changes."""
     selected = filterset.form.cleaned_data if filterset.is_valid() else {}

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,8 +27,19 @@ from trials.filters import (
     facet_invalidation_batch,
     invalidate_facet_cache,
 )
-from trials.models import Phase, StatusGroup, Trial, TrialFacet, TrialSite, join_codes
+from trials.models import (
+    Drug,
+    Intervention,
+    Phase,
+    StatusGroup,
+    Trial,
+    TrialFacet,
+    TrialLocation,
+    TrialSite,
+    join_codes,
+)
 from trials.models_facets import TrialFacetQueue
+from trials.search_index import trial_reindex
 
 LIST = reverse("trials:list")
 CLASSES = ["anti-pd-1", "anti-ctla-4", "car-t"]
@@ -131,6 +143,96 @@ def test_counts_follow_the_filters_the_rows_do_not_hold(registry):
         _assert_counts_are_the_results_behind_them(data)
 
 
+@pytest.fixture
+def elsewhere(registry):
+    """Some registry trials with a drug (searchable by its name) and registered countries: the
+    filters the facet rows do not hold."""
+    drug, _ = Drug.objects.get_or_create(slug="pembrolizumab", defaults={"name": "pembrolizumab"})
+    trials = list(Trial.objects.published().order_by("pk"))
+    for n, trial in enumerate(trials):
+        if n % 3 == 0:
+            intervention = Intervention.objects.create(
+                trial=trial, type="DRUG", name="Pembrolizumab", drug=drug
+            )
+            intervention.drugs.add(drug)
+            trial_reindex(trial)
+        for country in (["Belgium"], ["Netherlands"], ["Belgium", "France"], [])[n % 4]:
+            TrialLocation.objects.create(trial=trial, facility="Hospital", country=country)
+    Trial.objects.filter(pk__in=[t.pk for t in trials[::4]]).update(
+        updated_at=timezone.now() + timedelta(days=1)
+    )
+    return {**registry, "drug": drug, "since": (timezone.now() + timedelta(hours=12)).isoformat()}
+
+
+def test_counts_with_the_shared_search_equal_the_results_for_varied_filters(elsewhere):
+    """The sub-select of q, drug, country and updated_since is shared by the parts of the facet
+    statement (evaluated once): every count stays equal to the results behind it (what the counts
+    with the sub-select inlined in each part were tested against), combined with the row filters."""
+    rest = itertools.product(
+        [None, "Trial", "pembrolizumab", "NCT1000001", "nosuchwordanywhere"],
+        [None, "pembrolizumab"],
+        [None, "Belgium", "belgium,France"],
+        [None, elsewhere["since"]],
+    )
+    rows = list(
+        itertools.product(
+            [DEFAULT_STATUS, STATUS_ALL, "unverified,closed"],
+            [None, "PHASE1"],
+            [None, "anti-pd-1"],
+            [None, elsewhere["parent"].slug],
+            [None, "unit-1"],
+            [None, 40],
+        )
+    )
+    rng = random.Random(11)
+    for q, drug, country, since in rest:
+        if not any((q, drug, country, since)):
+            continue
+        status, phase, cls, cancer_type, site, age = rng.choice(rows)
+        data = {"q": q, "drug": drug, "country": country, "updated_since": since}
+        data |= {"status": status, "phase": phase, "immunotherapy_class": cls}
+        data |= {"cancer_type": cancer_type, "site": site, "age": age}
+        _assert_counts_are_the_results_behind_them({k: v for k, v in data.items() if v})
+    raw = _assert_counts_are_the_results_behind_them(
+        {"status": STATUS_ALL, "drug": "pembrolizumab"}
+    )
+    assert 0 < raw["total"] < Trial.objects.published().count()
+
+
+def _search_expression() -> str:
+    """What the SQL of the search for q="Trial" holds (once in its WHERE)."""
+    return "plainto_tsquery" if connection.vendor == "postgresql" else '"brief_title" LIKE'
+
+
+def _searches(captured) -> int:
+    """How many statements run search for q="Trial"."""
+    return sum(_search_expression() in query["sql"] for query in captured)
+
+
+def test_the_search_runs_once_for_the_facets(elsewhere, client):
+    data = {"q": "Trial", "drug": "pembrolizumab", "country": "Belgium", "status": STATUS_ALL}
+    data |= {"phase": "PHASE1", "cancer_type": elsewhere["parent"].slug, "site": "unit-1"}
+    filterset = TrialFilter(data, queryset=Trial.objects.published())
+    assert filterset.is_valid(), filterset.errors
+    filterset.form.cleaned_data  # noqa: B018 (the slug checks run before the capture)
+    with CaptureQueriesContext(connection) as captured:
+        raw = raw_counts(filterset)
+    # One facet statement (besides the look-up of the cancer types' descendants); the search, the
+    # drug and the country sub-selects once in it (they were in each of three parts, of two queries).
+    facets = [q for q in captured if TrialFacet._meta.db_table in q["sql"]]
+    assert len(facets) == 1
+    assert _searches(captured) == 1
+    sql = facets[0]["sql"]
+    assert sql.count(_search_expression()) == 1
+    assert sql.count("trials_triallocation") == 1 and "MATERIALIZED" in sql
+    assert raw["total"] == _results(data)
+    # A whole page with results: the page query and the facet statement (it was 4: 3 facet parts).
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST, {"q": "Trial", "drug": "pembrolizumab", "status": STATUS_ALL})
+    assert response.context["paginator"].count > 0
+    assert _searches(captured) == 2
+
+
 def test_drafts_and_scheduled_trials_are_not_counted(registry):
     scheduled = Trial.objects.get(nct_id="NCT19999999")
     assert TrialFacet.objects.filter(trial=scheduled).exists()  # kept, counted once its time comes
@@ -226,9 +328,9 @@ def test_a_filtered_page_runs_as_many_queries_as_the_plain_one(
 ):
     params = {"status": "all", "phase": "PHASE1", "age": 40, "sex": "FEMALE", "site": "unit-1"}
     # Whatever the filters: the check of the site slugs, the page, 2 prefetches (interventions;
-    # sites with units; the arms' prefetch runs only when there are interventions) and the 2 facet
-    # queries (which count the results too: no COUNT).
-    with django_assert_num_queries(6):
+    # sites with units; the arms' prefetch runs only when there are interventions) and the facet
+    # statement (which counts the results too: no COUNT; it was 2 facet queries: 6).
+    with django_assert_num_queries(5):
         client.get(LIST, params)
     # Cached facets: no facet query and no COUNT on the same page again.
     with django_assert_num_queries(4):
@@ -239,10 +341,10 @@ def test_a_filtered_page_runs_as_many_queries_as_the_plain_one(
 @pytest.mark.django_db
 def test_did_you_mean_runs_once_per_page(client, django_assert_num_queries):
     make_trial("NCT00000001", brief_title="Melanoma trial", conditions=["Melanoma"])
-    # 2 facet queries (they count no result, so the page is not even read) + the vocabulary of "did
-    # you mean" (drugs, cancer types: one look-up for the whole query, not one per word) + on
-    # PostgreSQL the trigram look-up of drug names.
-    with django_assert_num_queries(4 + (connection.vendor == "postgresql")):
+    # The facet statement (it was 2 queries; it counts no result, so the page is not even read) +
+    # the vocabulary of "did you mean" (drugs, cancer types: one look-up for the whole query, not one
+    # per word) + on PostgreSQL the trigram look-up of drug names.
+    with django_assert_num_queries(3 + (connection.vendor == "postgresql")):
         response = client.get(LIST, {"q": "melanomma pembrolizumabb", "status": "all"})
     assert response.context["suggestion"] == "melanoma pembrolizumab"
 
