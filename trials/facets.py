@@ -279,8 +279,9 @@ def raw_counts(filterset) -> dict:
     thousand groups at most, combined here. The other two unnest the cancer-type and site ids of the
     rows every other filter keeps, count per id, and only then join the names. With a text search,
     the rows the filters other than the five dimensions keep are one MATERIALIZED common table `k`
-    that the three parts read: the search is evaluated once per statement, not once per part (a table of the trial ids instead would be joined back to
-    the facet rows in each part, with no row estimate: a nested loop over every id)."""
+    that the three parts read: the search is evaluated once per statement, not once per part. (A
+    table of the trial ids instead would be joined back to the facet rows in each part, with no
+    row estimate: a nested loop over every id.)"""
     using = filterset.queryset.db
     connection = connections[using]
     sql = _Sql(connection.vendor)
