@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,7 +58,8 @@ def _save(connection, folder: Path) -> None:
         partial.replace(folder / f"{connection.alias}.sqlite3")
         return
     name = connection.settings_dict["NAME"]
-    template = f"{name}_template"
+    # Named after the run's database, not the worker that migrated, so the next run replaces it.
+    template = re.sub(r"_gw\d+$", "", name) + "_template"
     # CREATE DATABASE … TEMPLATE needs no other session on the source: this worker's own is closed.
     connection.close()
     quote = connection.ops.quote_name
