@@ -182,7 +182,8 @@ def shared_snapshot(
                 added = {apps.get_model(label): rows for label, rows in kept["added"].items()}
                 return RowSnapshot(added, kept["result"], files)
         if files is not None:
-            files = Path(tmp_path_factory.mktemp(f"{name}_media")) if stored.exists() else files
+            if files.exists():  # another worker's loader wrote there (its rows do not fit here)
+                files = Path(tmp_path_factory.mktemp(f"{name}_media"))
             files.mkdir(parents=True, exist_ok=True)
         snapshot = take_snapshot(django_db_blocker, load, files)
         if not stored.exists():
