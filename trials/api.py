@@ -28,6 +28,7 @@ from ion_portal.api_errors import InvalidParameter
 from ion_portal.models import CancerType, Unit
 
 from .api_criteria import TrialCriteriaViewSet
+from .api_list import trial_list_items
 from .dump import dump_meta, dump_path
 from .exports import COLUMNS, iter_csv_lines
 from .filters import STATUS_ALL, TrialFilter
@@ -226,6 +227,12 @@ class TrialViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         # The page's ids first (an index-only scan of the published order, migration trials 0013),
         # then its 50 rows by id: the OFFSET never reads the wide rows it skips.
         ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        if request.accepted_renderer.format == "json":
+            # The JSON page from value rows (trials/api_list.py), equal to the serializer's.
+            built = trial_list_items(ids, request=request, format=self.format_kwarg)
+            if built is not None:
+                items, self._last_modified = built
+                return self.get_paginated_response(items)
         by_id = {trial.pk: trial for trial in self.get_queryset().filter(pk__in=ids)}
         page = [by_id[pk] for pk in ids if pk in by_id]
         self._last_modified = max((t.updated_at for t in page), default=None)

@@ -152,9 +152,9 @@ def effective_status_q(codes, today: date | None = None) -> Q:
     return q
 
 
-def status_group(code: str, verified: date | None = None) -> str:
-    """The StatusGroup value of an overall-status code (and its verified date)."""
-    if status_is_stale(code, verified):
+def status_group(code: str, verified: date | None = None, today: date | None = None) -> str:
+    """The StatusGroup value of an overall-status code (and its verified date) on `today`."""
+    if status_is_stale(code, verified, today):
         return StatusGroup.UNVERIFIED
     for group, codes in STATUS_GROUPS.items():
         if code in codes:

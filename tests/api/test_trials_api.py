@@ -158,9 +158,10 @@ def test_page_size_is_capped_by_setting(client, settings):
 def test_list_query_count_does_not_grow_with_the_page(client, django_assert_num_queries):
     for _ in range(3):
         make_detailed_trial(drugs=("nivolumab", "ipilimumab"), cancer_types=("melanoma",))
-    # COUNT, the page's ids, its rows by id, then one query per prefetched relation (cancer types,
-    # interventions+drug, sites+unit+PI): fixed, however many trials, interventions or sites the
-    # page holds (pin 5 -> 6: the ids come first, from an index-only scan).
+    # COUNT, the page's ids, its rows by id, then one query per relation (cancer types,
+    # interventions+drug, sites+unit+PI), as value rows (trials/api_list.py): fixed, however many
+    # trials, interventions or sites the page holds (pin 5 -> 6: the ids come first, from an
+    # index-only scan; unchanged by the value rows, which replace the prefetches one for one).
     with django_assert_num_queries(6):
         assert len(_ids(client.get(LIST))) == 3
     for _ in range(12):
