@@ -9,7 +9,8 @@ checkout, so the same script times two branches back to back):
 
 GETs `--pages` random pages `/api/v1/trials/?page=N` through django.test.Client (after one warm-up
 request that fills the cached count) and prints the mean and median wall time, the CPU time
-(time.process_time) and the queries of a request. Only SELECTs are sent: nothing is written.
+(time.process_time) and the queries of a request, for each round (--repeat N: the same pages N
+times; from round 2 on, the process and the database cache are warm). Only SELECTs are sent.
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ def main() -> None:
     pages = max(1, -(-first.json()["count"] // 50))
     rng = random.Random(args.seed)  # noqa: S311 (which pages to time, not a secret)
     chosen = [rng.randint(1, pages) for _ in range(args.pages)]
-    wall, cpu, queries = [], [], 0
+    rounds, queries = [], 0
     for _ in range(args.repeat):
+        wall, cpu = [], []
         for page in chosen:
             with CaptureQueriesContext(connection) as ctx:
                 start, start_cpu = time.perf_counter(), time.process_time()
@@ -64,16 +66,18 @@ def main() -> None:
             if response.status_code != 200:
                 raise SystemExit(f"page {page} answered {response.status_code}")
             queries = len(ctx.captured_queries)
+        rounds.append((wall, cpu))
     print(
         f"code {trials.__file__.rsplit('/trials/', 1)[0]}, {connection.vendor} "
-        f"{connection.settings_dict['NAME']}, {pages} pages, {len(wall)} requests "
+        f"{connection.settings_dict['NAME']}, {pages} pages, {len(chosen)} requests a round "
         f"(seed {args.seed}), {queries} queries/request"
     )
-    print(
-        f"wall ms: mean {statistics.mean(wall):.1f} median {statistics.median(wall):.1f} "
-        f"p95 {sorted(wall)[int(len(wall) * 0.95) - 1]:.1f} | CPU ms: mean {statistics.mean(cpu):.1f} "
-        f"median {statistics.median(cpu):.1f}"
-    )
+    for number, (wall, cpu) in enumerate(rounds, 1):
+        print(
+            f"round {number}: wall ms mean {statistics.mean(wall):.1f} median "
+            f"{statistics.median(wall):.1f} p95 {sorted(wall)[int(len(wall) * 0.95) - 1]:.1f} | "
+            f"CPU ms mean {statistics.mean(cpu):.1f} median {statistics.median(cpu):.1f}"
+        )
 
 
 if __name__ == "__main__":
