@@ -93,7 +93,7 @@ def _url_template(url: str):
 
 
 def _grouped(rows):
-    """{trial_id: [row without the trial id, ...]} in the rows' order."""
+    """{trial_id: [row, ...]} (each row starts with its trial id), in the rows' order."""
     found: dict[int, list] = {}
     for row in rows:
         found.setdefault(row[0], []).append(row)
