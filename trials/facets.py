@@ -22,6 +22,8 @@ three parts (it was inlined in each part: the full-text search ran three times f
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import connections, transaction
 from django.utils import timezone
 
@@ -40,7 +42,7 @@ from .models import (
     TrialSite,
     status_stale_before,
 )
-from .models_facets import TrialFacet, TrialFacetQueue
+from .models_facets import TrialFacet, TrialFacetGeneration, TrialFacetQueue
 
 STATUS_CODES = list(OverallStatus.values)
 PHASE_BITS = {code: 1 << i for i, code in enumerate(Phase.values)}
@@ -146,9 +148,12 @@ def refresh_queued_rows(using: str = "default") -> int:
     return len(ids)
 
 
-def refresh_facet_rows(trial_ids=None, using: str = "default") -> None:
+def refresh_facet_rows(trial_ids=None, using: str = "default", *, new_generation=True) -> None:
     """Rebuild the facet rows of these trials (all trials when None); rows of trials that are gone or
-    no longer published are deleted. Unchanged rows are not rewritten."""
+    no longer published are deleted. Unchanged rows are not rewritten. A new generation
+    (TrialFacetGeneration) is written in the same transaction, whether rows changed or not: the
+    trials were written (their list order, last_update_posted, may have changed), so every process's
+    in-memory copy of the rows (trials/facet_index.py) is out of date from its commit on."""
     connection = connections[using]
     chunks: list = [None] if trial_ids is None else sorted({int(i) for i in trial_ids})
     if trial_ids is not None:
@@ -161,6 +166,17 @@ def refresh_facet_rows(trial_ids=None, using: str = "default") -> None:
             statements, params = _refresh_sql(connection.vendor, chunk)
             for sql, values in zip(statements, params, strict=True):
                 cursor.execute(sql, values)
+        if new_generation:
+            new_token(using)
+
+
+def new_token(using: str = "default") -> None:
+    """Name a new state of the facet rows (the one row of TrialFacetGeneration; created again if a
+    flush removed it)."""
+    token = uuid.uuid4().hex
+    rows = TrialFacetGeneration.objects.using(using)
+    if not rows.update(token=token, changed_at=timezone.now()):
+        rows.create(token=token)
 
 
 # --- counts ----------------------------------------------------------------------------------------

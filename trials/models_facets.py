@@ -79,3 +79,19 @@ class TrialFacetQueue(models.Model):
 
     def __str__(self):
         return f"refresh facets of trial {self.trial_id}"
+
+
+class TrialFacetGeneration(models.Model):
+    """The state the facet rows are in, as one row: a new random token with every rebuild of rows
+    (trials.facets.refresh_facet_rows, in the same transaction as the rows). A process's in-memory
+    copy of the rows (trials/facet_index.py) is used only while it was built at the current token.
+    Random, so a state is never named twice (not even after a rollback, unlike a counter)."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "trial facet generation"
+
+    def __str__(self):
+        return f"facet generation {self.pk}"
