@@ -70,7 +70,7 @@ def state(filterset) -> State:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT 0, NULL, token, NULL, NULL FROM {gen} "  # noqa: S608 (no user input)
-            f"UNION ALL SELECT 1, id, slug, name, parent_id FROM {types} "
+            f"WHERE id = (SELECT max(id) FROM {gen}) UNION ALL SELECT 1, id, slug, name, parent_id FROM {types} "
             f"UNION ALL SELECT 2, id, slug, name, NULL FROM {units}"
         )
         rows = cursor.fetchall()
@@ -206,7 +206,7 @@ def _read(connection) -> tuple[str | None, dict, np.ndarray, dict]:
     order_sql, order_params = order.query.sql_with_params()
     pg = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {gen}")  # noqa: S608 (no user input)
+        cursor.execute(f"SELECT token FROM {gen} ORDER BY id DESC LIMIT 1")  # noqa: S608
         tokens = [row[0] for row in cursor.fetchall()]
         if pg:
 

@@ -23,6 +23,7 @@ three parts (it was inlined in each part: the full-text search ran three times f
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.db import connections, transaction
 from django.utils import timezone
@@ -170,13 +171,17 @@ def refresh_facet_rows(trial_ids=None, using: str = "default", *, new_generation
             new_token(using)
 
 
+GENERATIONS_KEPT = 1000
+
+
 def new_token(using: str = "default") -> None:
-    """Name a new state of the facet rows (the one row of TrialFacetGeneration; created again if a
-    flush removed it)."""
-    token = uuid.uuid4().hex
-    rows = TrialFacetGeneration.objects.using(using)
-    if not rows.update(token=token, changed_at=timezone.now()):
-        rows.create(token=token)
+    """Name a new state of the facet rows: a new TrialFacetGeneration row (the newest names the
+    state; rows are only added, so test snapshots can restore them), and rows older than a day
+    beyond the newest GENERATIONS_KEPT deleted."""
+    created = TrialFacetGeneration.objects.using(using).create(token=uuid.uuid4().hex)
+    TrialFacetGeneration.objects.using(using).filter(
+        pk__lte=created.pk - GENERATIONS_KEPT, changed_at__lt=created.changed_at - timedelta(days=1)
+    ).delete()
 
 
 # --- counts ----------------------------------------------------------------------------------------

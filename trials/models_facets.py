@@ -82,10 +82,11 @@ class TrialFacetQueue(models.Model):
 
 
 class TrialFacetGeneration(models.Model):
-    """The state the facet rows are in, as one row: a new random token with every rebuild of rows
-    (trials.facets.refresh_facet_rows, in the same transaction as the rows). A process's in-memory
-    copy of the rows (trials/facet_index.py) is used only while it was built at the current token.
-    Random, so a state is never named twice (not even after a rollback, unlike a counter)."""
+    """The states of the facet rows: a new row with a random token with every rebuild of rows
+    (trials.facets.refresh_facet_rows, in the same transaction as the rows); the newest names the
+    state they are in. A process's in-memory copy of the rows (trials/facet_index.py) is used only
+    while it was built at that token. Random, so a state is never named twice (not even after a
+    rollback, unlike an id)."""
 
     token = models.CharField(max_length=32)
     changed_at = models.DateTimeField(auto_now=True)
