@@ -48,12 +48,20 @@ class IndexedRows:
     def __init__(self, filterset, rows, filtered):
         self.filterset, self.rows, self.filtered = filterset, rows, filtered
 
-    def __getitem__(self, page: slice):
+    def __getitem__(self, page: slice | int):
+        if isinstance(page, int):
+            return self[page : page + 1][0]
         ids = facet_index.page_ids(self.filterset, page.start or 0, page.stop)
         if ids is None:
             return self.filtered()[page]
         found = {trial.pk: trial for trial in self.rows.filter(pk__in=ids)}
         return [found[pk] for pk in ids if pk in found]
+
+    def __iter__(self):  # every row (the paginator's object_list read whole)
+        return iter(self[0:None])
+
+    def __len__(self):
+        return len(self[0:None])
 
 
 def _filterset(request) -> TrialFilter:
