@@ -110,7 +110,7 @@ class Index:
             rows = sorter[at] if len(sorter) else at
             known = self.trial_id[rows] == trial_ids if len(sorter) else np.zeros(0, bool)
             ids, dense = _dense(values[known])
-            self.pairs[kind] = (rows[known].astype(np.int32), dense, ids)
+            self.pairs[kind] = (rows[known].astype(np.intp), dense, ids)
 
     def __len__(self):
         return len(self.trial_id)
@@ -137,9 +137,10 @@ class Index:
 
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values and, per value, the index of its distinct value (int32)."""
+    """The distinct values and, per value, the index of its distinct value (as numpy's own index
+    type: an index array of another type is converted on every use, 10 times slower)."""
     distinct, inverse = np.unique(values, return_inverse=True)
-    return distinct, inverse.astype(np.int32).reshape(-1)
+    return distinct, inverse.astype(np.intp).reshape(-1)
 
 
 SCALARS = (
