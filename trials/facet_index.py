@@ -12,9 +12,10 @@ combination (trials/facets.py `raw_counts`, still the path of every other case).
 - Freshness: every rebuild of facet rows writes a new random token (TrialFacetGeneration, in the
   same transaction). Each request reads the token, with the cancer types and network units the
   counts are labelled with, in one statement (`state`); the copy is used only if it was built at
-  that token. Otherwise it is rebuilt first, in one snapshot (4 statements; 1.2-1.6 s at 560,000
-  rows, docs/performance.md), unless the last rebuild was less than ten rebuild-times ago (during
-  an import): that request is answered by the SQL path. A count is never taken from an old copy.
+  that token. Otherwise it is rebuilt first, in one snapshot (4 statements; about 3 s at 560,000
+  rows on a shared machine, docs/performance.md), unless the last rebuild was less than ten
+  rebuild-times ago (during an import): that request is answered by the SQL path. A count is
+  never taken from an old copy.
 - Only the row filters (status, phase, class, cancer type with its narrower types, site, age, sex)
   are answered here; q, drug, country and updated_since keep the SQL path.
 """

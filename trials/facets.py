@@ -7,6 +7,9 @@
 - `refresh_facet_rows(ids)` rebuilds the rows of some trials (or all) from the trials, their
   cancer-type links and their confirmed network sites: one INSERT … SELECT … ON CONFLICT that writes
   only rows that differ, and one DELETE for trials that are gone or no longer published.
+- Every rebuild writes a new token (TrialFacetGeneration) in the same transaction: the list's
+  counts and default-ordered page come from a per-process in-memory copy of the rows while it is
+  at the current token (trials/facet_index.py); `raw_counts` below answers every other case.
 - `raw_counts(filterset)` is the five facets and the number of results in one statement over the
   narrow rows, whatever the filters: one part grouped by what the status groups, phases, classes
   and the total need, two parts that unnest the cancer-type and site ids. Each facet is counted
