@@ -7,6 +7,9 @@
 - `refresh_facet_rows(ids)` rebuilds the rows of some trials (or all) from the trials, their
   cancer-type links and their confirmed network sites: one INSERT … SELECT … ON CONFLICT that writes
   only rows that differ, and one DELETE for trials that are gone or no longer published.
+- Every rebuild writes a new token (TrialFacetGeneration) in the same transaction: the list's
+  counts and default-ordered page come from a per-process in-memory copy of the rows while it is
+  at the current token (trials/facet_index.py); `raw_counts` below answers every other case.
 - `raw_counts(filterset)` is the five facets and the number of results in one statement over the
   narrow rows, whatever the filters: one part grouped by what the status groups, phases, classes
   and the total need, two parts that unnest the cancer-type and site ids. Each facet is counted
@@ -21,6 +24,9 @@ three parts (it was inlined in each part: the full-text search ran three times f
 """
 
 from __future__ import annotations
+
+import uuid
+from datetime import timedelta
 
 from django.db import connections, transaction
 from django.utils import timezone
@@ -40,7 +46,7 @@ from .models import (
     TrialSite,
     status_stale_before,
 )
-from .models_facets import TrialFacet, TrialFacetQueue
+from .models_facets import TrialFacet, TrialFacetGeneration, TrialFacetQueue
 
 STATUS_CODES = list(OverallStatus.values)
 PHASE_BITS = {code: 1 << i for i, code in enumerate(Phase.values)}
@@ -146,9 +152,12 @@ def refresh_queued_rows(using: str = "default") -> int:
     return len(ids)
 
 
-def refresh_facet_rows(trial_ids=None, using: str = "default") -> None:
+def refresh_facet_rows(trial_ids=None, using: str = "default", *, new_generation=True) -> None:
     """Rebuild the facet rows of these trials (all trials when None); rows of trials that are gone or
-    no longer published are deleted. Unchanged rows are not rewritten."""
+    no longer published are deleted. Unchanged rows are not rewritten. A new generation
+    (TrialFacetGeneration) is written in the same transaction, whether rows changed or not: the
+    trials were written (their list order, last_update_posted, may have changed), so every process's
+    in-memory copy of the rows (trials/facet_index.py) is out of date from its commit on."""
     connection = connections[using]
     chunks: list = [None] if trial_ids is None else sorted({int(i) for i in trial_ids})
     if trial_ids is not None:
@@ -161,6 +170,21 @@ def refresh_facet_rows(trial_ids=None, using: str = "default") -> None:
             statements, params = _refresh_sql(connection.vendor, chunk)
             for sql, values in zip(statements, params, strict=True):
                 cursor.execute(sql, values)
+        if new_generation:
+            new_token(using)
+
+
+GENERATIONS_KEPT = 1000
+
+
+def new_token(using: str = "default") -> None:
+    """Name a new state of the facet rows: a new TrialFacetGeneration row (the newest names the
+    state; rows are only added, so test snapshots can restore them), and rows older than a day
+    beyond the newest GENERATIONS_KEPT deleted."""
+    created = TrialFacetGeneration.objects.using(using).create(token=uuid.uuid4().hex)
+    TrialFacetGeneration.objects.using(using).filter(
+        pk__lte=created.pk - GENERATIONS_KEPT, changed_at__lt=created.changed_at - timedelta(days=1)
+    ).delete()
 
 
 # --- counts ----------------------------------------------------------------------------------------

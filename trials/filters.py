@@ -41,8 +41,10 @@ from ion_portal.cancer_type_names import translated_name
 from ion_portal.filters import canonical_class_codes
 from ion_portal.models import CancerType, Unit
 
+from . import facet_index
 from .facets import raw_counts, refresh_queued_rows
 from .models import (
+    LIST_ORDER,
     Drug,
     ImmunotherapyClass,
     Intervention,
@@ -122,7 +124,7 @@ ORDERING_CHOICES = [
     ("start_date", _("Start date")),
 ]
 ORDER_BY = {
-    "last_update": ("-last_update_posted", "nct_id"),
+    "last_update": LIST_ORDER,
     "start_date": ("-start_date", "nct_id"),
 }
 
@@ -372,7 +374,8 @@ def facet_counts(filterset: TrialFilter) -> dict[str, list[dict]]:
     key = f"trials:facets:{version}:{digest}"
     raw = cache.get(key)
     if raw is None:
-        raw = raw_counts(filterset)
+        # The in-memory copy of the facet rows when it is current and the filters are row filters.
+        raw = facet_index.raw_counts(filterset) or raw_counts(filterset)
         cache.set(key, raw, FACET_CACHE_SECONDS)
 
     def is_selected(name, value):

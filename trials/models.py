@@ -288,6 +288,10 @@ class Drug(models.Model):
         return [self.name, *self.synonym_list]
 
 
+# The default order of every trial list (page, API, the facet copy of trials/facet_index.py).
+LIST_ORDER = ("-last_update_posted", "nct_id")
+
+
 class TrialQuerySet(PublishableQuerySet):
     """Trial rules: recruitment groups, eligibility and search."""
 

@@ -79,3 +79,20 @@ class TrialFacetQueue(models.Model):
 
     def __str__(self):
         return f"refresh facets of trial {self.trial_id}"
+
+
+class TrialFacetGeneration(models.Model):
+    """The states of the facet rows: a new row with a random token with every rebuild of rows
+    (trials.facets.refresh_facet_rows, in the same transaction as the rows); the newest names the
+    state they are in. A process's in-memory copy of the rows (trials/facet_index.py) is used only
+    while it was built at that token. Random, so a state is never named twice (not even after a
+    rollback, unlike an id)."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "trial facet generation"
+
+    def __str__(self):
+        return f"facet generation {self.pk}"

@@ -25,7 +25,7 @@ from ion_portal.listing import FilteredListMixin
 from ion_portal.models import is_member
 from toxicity.models import Toxicity
 
-from . import alerts
+from . import alerts, facet_index
 from .eligibility import criteria_sections
 from .exports import iter_csv_lines
 from .filters import STATUS_ALL, TrialFilter, facet_counts, with_default_status
@@ -37,6 +37,31 @@ from .tasks import send_referral
 
 PAGE_SIZE = 20
 HISTORY_SIZE = 20
+
+
+class IndexedRows:
+    """The list's rows when only row filters are used: a page's ids in the default order come from
+    the facet copy (trials/facet_index.py), its rows from one query by id (the page query was a
+    filtered, ordered scan: 30-130 ms at 560,000 trials). When the copy cannot say (not current,
+    another order), the filtered queryset answers, as before."""
+
+    def __init__(self, filterset, rows, filtered):
+        self.filterset, self.rows, self.filtered = filterset, rows, filtered
+
+    def __getitem__(self, page: slice | int):
+        if isinstance(page, int):
+            return self[page : page + 1][0]
+        ids = facet_index.page_ids(self.filterset, page.start or 0, page.stop)
+        if ids is None:
+            return self.filtered()[page]
+        found = {trial.pk: trial for trial in self.rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+    def __iter__(self):  # every row (the paginator's object_list read whole)
+        return iter(self[0:None])
+
+    def __len__(self):
+        return len(self[0:None])
 
 
 def _filterset(request) -> TrialFilter:
@@ -63,13 +88,28 @@ class TrialListView(FilteredListMixin, ListView):
         return with_default_status(self.request.GET)
 
     def get_queryset(self):
-        super().get_queryset()  # sets self.filterset and self.filter_errors
+        base = self.base_queryset()
+        # What FilteredListMixin.get_queryset sets, without building the filtered queryset yet: a
+        # page the facet copy answers is read by id (trials/facet_index.py).
+        self.filterset = self.filterset_class(
+            self.filterset_data(), queryset=base, request=self.request
+        )
+        self.filter_errors = self.filterset.errors if not self.filterset.is_valid() else {}
         if self.filter_errors:
             # The unfiltered list, its facets and its order come from a FilterSet with no filter.
             self.filterset = TrialFilter({"status": STATUS_ALL}, queryset=self.base_queryset())
             self.filterset.is_valid()
         self.terms = understand(self.filterset.form.cleaned_data.get("q") or "")
-        queryset = self.filterset.qs.prefetch_related(
+        if facet_index.applies(self.filterset):
+            return IndexedRows(
+                self.filterset,
+                self._prefetched(base),
+                lambda: self._prefetched(self.filterset.qs),
+            )
+        return self._prefetched(self.filterset.qs)
+
+    def _prefetched(self, queryset):
+        queryset = queryset.prefetch_related(
             # With their arms, so the card's "Tests:" lists the experimental arms' drugs only.
             Prefetch(
                 "interventions",

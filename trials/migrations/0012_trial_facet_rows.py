@@ -68,7 +68,8 @@ def create_triggers_and_rows(apps, schema_editor):
     # level, so that loading the migration graph does not import the app's query code (start-up).
     from trials.facets import refresh_facet_rows
 
-    refresh_facet_rows(using=schema_editor.connection.alias)
+    # No generation row: its table comes with 0014 (which writes the first one).
+    refresh_facet_rows(using=schema_editor.connection.alias, new_generation=False)
 
 
 def drop_triggers(apps, schema_editor):
