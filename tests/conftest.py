@@ -18,6 +18,11 @@ from tests.shared_db import shared_setup_databases
 from tests.snapshots import FAST_HASHERS, RowSnapshot, shared_folder, shared_snapshot
 from trials import demo as trials_demo
 
+# ion_portal.wsgi starts reading the facet copy in a thread when it is imported (as a web process
+# starts); test modules import it before any test database exists. tests/trials/test_facet_index.py
+# runs that start-up read itself, and the gunicorn of .ci/production-checks does it for real.
+os.environ.setdefault("FACET_COPY_WARM_UP", "false")
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(

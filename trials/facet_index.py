@@ -22,13 +22,14 @@ combination (trials/facets.py `raw_counts`, still the path of every other case).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -38,6 +39,7 @@ from .facets import CLASS_BITS, PHASE_BITS, ROW_FILTERS, SEX_CODES, STATUS_CODES
 from .models import DAYS_PER_YEAR, LIST_ORDER, StatusGroup, Trial, status_stale_before
 from .models_facets import TrialFacet, TrialFacetGeneration
 
+logger = logging.getLogger(__name__)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # PostgreSQL's binary epoch of timestamps and dates
 NEVER = np.iinfo(np.int64).max  # no publication time ('infinity')
 UNVERIFIED_DATE = np.iinfo(np.int32).max  # no verified date ('infinity': never "too old")
@@ -318,12 +320,36 @@ def current(filterset) -> Index | None:
     ended, took = _rebuilt.get(using, (0.0, 0.0))
     if took >= REBUILD_ALWAYS_UNDER and time.monotonic() - ended < REBUILD_SPACING * took:
         return None
-    with _lock:
-        started = time.monotonic()
-        index = build(using)
-        _indexes[using] = index
-        _rebuilt[using] = (time.monotonic(), time.monotonic() - started)
-    return index if index.token == token else None
+    index = _rebuild(using, token)
+    return index if index is not None and index.token == token else None
+
+
+def _rebuild(using: str, token: str | None = None) -> Index | None:
+    """Read the copy again unless another thread of this process is reading it (the start-up read
+    of warm_up(): this request is answered by SQL meanwhile, it does not wait) or just read it."""
+    if not _lock.acquire(blocking=False):
+        return None
+    try:
+        index = _indexes.get(using)
+        if index is None or token is None or index.token != token:
+            started = time.monotonic()
+            index = _indexes[using] = build(using)
+            _rebuilt[using] = (time.monotonic(), time.monotonic() - started)
+        return index
+    finally:
+        _lock.release()
+
+
+def warm_up(using: str = "default") -> bool:
+    """Read the copy as a web process starts (in a thread: ion_portal/wsgi.py); whether it was read.
+    A database down or not migrated is logged, never raised: requests read the copy or use SQL."""
+    try:
+        return _rebuild(using) is not None
+    except DatabaseError:
+        logger.warning("Facet copy not read at start-up", exc_info=True)
+        return False
+    finally:
+        connections[using].close()  # this thread's connection, not a request's
 
 
 # --- counts ----------------------------------------------------------------------------------------

@@ -129,3 +129,25 @@ def test_a_write_committed_by_another_connection_is_counted_on_the_next_request(
     assert phase1["count"] == 1
     expected = list(_filterset({"status": STATUS_ALL}).qs.values_list("nct_id", flat=True))
     assert [t.nct_id for t in response.context["trials"]] == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_start_up_read_fills_the_copy_and_a_request_meanwhile_is_answered_by_sql(client):
+    make_trial("NCT00000003", phases=["PHASE2"])
+    facet_index._indexes.pop("default", None)
+    # While the start-up read runs (it holds the lock), a request does not wait: SQL answers it.
+    with facet_index._lock:
+        assert facet_index.raw_counts(_filterset({"status": STATUS_ALL})) is None
+        assert _phase2(client.get(LIST, {"status": STATUS_ALL})) == 1
+    assert "default" not in facet_index._indexes
+    # The start-up read, in a thread of its own as ion_portal/wsgi.py runs it.
+    thread = threading.Thread(target=facet_index.warm_up)
+    thread.start()
+    thread.join()
+    copy = facet_index._indexes["default"]
+    response = client.get(LIST, {"status": STATUS_ALL})
+    assert facet_index._indexes["default"] is copy  # the request used it, read nothing again
+    assert _phase2(response) == 1
+    assert facet_index.raw_counts(_filterset({"status": STATUS_ALL})) == raw_counts(
+        _filterset({"status": STATUS_ALL})
+    )
