@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 # The regex module's own parser (stdlib; private name, stable since 3.11): the syntax tree of a pattern.
-from re import _constants as C  # noqa: N812
+from re import _constants as C
 from re import _parser
 
 FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ K (Kelvin sign)
@@ -70,7 +70,7 @@ def _item(op, av) -> _Info:
         return _Info(chars, None)
     if op in _ZERO_WIDTH:
         return _Info({""}, None)
-    if op is C.SUBPATTERN:  # (group, flags added, flags removed, content): flags change nothing here
+    if op is C.SUBPATTERN:  # (group, flags added, flags removed, content): flags change nothing
         return _sequence(av[3])
     if op is C.ATOMIC_GROUP:
         return _sequence(av)
@@ -134,7 +134,7 @@ def may_hold(words: tuple[str, ...] | None, text: str) -> bool:
     if words is None or (not text.isascii() and not FOLDS_TO_ASCII.isdisjoint(text)):
         return True
     lower = text.lower()
-    for word in words:
+    for word in words:  # noqa: SIM110 (a loop: any() over a generator costs more per call)
         if word in lower:
             return True
     return False

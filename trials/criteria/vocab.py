@@ -12,7 +12,7 @@ import re
 
 from ion_portal.immunotherapy import ImmunotherapyClass as IC
 
-from .guards import FOLDS_TO_ASCII, guarded
+from .guards import guarded
 
 NOCASE = re.IGNORECASE
 
@@ -472,9 +472,10 @@ CANCER_SKIP_RE = re.compile(
 # only when the lower-cased sentence holds one of the words every match contains. Same results; left
 # out: patterns anchored at a start or an end and those that start with a literal (as fast without).
 _UNGUARDED = {
-    *("HEADING_RE", "SEX_MALE_RE", "SEX_FEMALE_RE", "POST_MIN_RE", "POST_MAX_RE", "AGE_SUBGROUP_RE"),
-    *("WITHIN_NORMAL_RE", "HER2_NEGATIVE_RE", "HER2_POSITIVE_RE", "GILBERT_RE", "AUTOIMMUNE_RE"),
-    *("NON_MEASURABLE_RE", "CHECKPOINT_RE", "HBV_OR_C_RE", "VIRUS_NEGATIVE_AFTER_RE"),
+    *("HEADING_RE", "SEX_MALE_RE", "SEX_FEMALE_RE", "POST_MIN_RE", "POST_MAX_RE"),
+    *("AGE_SUBGROUP_RE", "WITHIN_NORMAL_RE", "HER2_NEGATIVE_RE", "HER2_POSITIVE_RE"),
+    *("GILBERT_RE", "AUTOIMMUNE_RE", "NON_MEASURABLE_RE", "CHECKPOINT_RE", "HBV_OR_C_RE"),
+    "VIRUS_NEGATIVE_AFTER_RE",
 }
 for _name, _value in list(globals().items()):
     if _name.endswith("_RE") and _name not in _UNGUARDED and isinstance(_value, re.Pattern):
