@@ -129,11 +129,27 @@ def required_words(regex: re.Pattern) -> tuple[str, ...] | None:
     return tuple(w for i, w in enumerate(kept) if not any(k in w for k in kept[:i]))
 
 
+# The last text tested and its lower-case (None: a text to search as it is), kept by identity: the
+# extractor's rules test one sentence's text against many patterns in a row. One tuple, replaced whole.
+_LAST: list[tuple[str, str | None]] = [("", "")]
+
+
+def _lowered(text: str) -> str | None:
+    last = _LAST[0]
+    if last[0] is text:
+        return last[1]
+    lower = None if not text.isascii() and not FOLDS_TO_ASCII.isdisjoint(text) else text.lower()
+    _LAST[0] = (text, lower)
+    return lower
+
+
 def may_hold(words: tuple[str, ...] | None, text: str) -> bool:
     """False only when no match of the pattern whose `required_words` these are can be in text."""
-    if words is None or (not text.isascii() and not FOLDS_TO_ASCII.isdisjoint(text)):
+    if words is None:
         return True
-    lower = text.lower()
+    lower = _lowered(text)
+    if lower is None:
+        return True
     for word in words:  # noqa: SIM110 (a loop: any() over a generator costs more per call)
         if word in lower:
             return True
