@@ -4,8 +4,10 @@
 Reads the 73 real records of trials/fixtures/ctgov once, repeats them with rewritten NCT ids (NCT ids
 from --id-base on, so every copy is a new trial) up to --records records, then times
 `trials.services.import_records` twice: a first import (every record created) and a re-import of the
-same records (every record unchanged). Prints records/s and queries/record of both, the time of the
-parse (file → validated record, not included in the import figures) and `uptime` before and after.
+same records (every record unchanged). Prints records/s and queries/record of both, the CPU time of
+both (this process, plus the PostgreSQL backend's when the server is local: less distorted by a loaded
+machine than the elapsed time), the time of the parse (file → validated record, not included in the
+import figures) and `uptime` before and after.
 The trials it created are deleted at the end unless --keep.
 
 Usage (SQLite: the DATABASE_URL default; PostgreSQL: a migrated database of your own):
@@ -78,9 +80,25 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def server_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend (a local server, read from /proc), else None:
+    with the client's CPU time, a figure that a loaded machine distorts less than the elapsed time."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def timed_import(parsed, profile: bool):
     counter = QueryCounter()
     profiler = cProfile.Profile() if profile else None
+    server_before, cpu_before = server_cpu(), time.process_time()
     with connection.execute_wrapper(counter):
         started = time.perf_counter()
         if profiler:
@@ -89,9 +107,12 @@ def timed_import(parsed, profile: bool):
         if profiler:
             profiler.disable()
         elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
+    server_after = server_cpu()
+    server = server_after - server_before if server_before is not None else None
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
-    return report, elapsed, counter.count
+    return report, elapsed, counter.count, (cpu, server)
 
 
 def main() -> None:
@@ -112,11 +133,18 @@ def main() -> None:
     print("uptime before:", uptime())
     try:
         for run in ("first", "again"):
-            report, elapsed, queries = timed_import(parsed, args.profile == run)
+            report, elapsed, queries, (cpu, server) = timed_import(parsed, args.profile == run)
             print(
                 f"{run:5} import: {len(parsed)} records in {elapsed:.2f} s = "
                 f"{len(parsed) / elapsed:.1f} records/s, {queries} queries = "
                 f"{queries / len(parsed):.2f} queries/record ({report.summary()})"
+            )
+            busy = cpu + (server or 0)
+            print(
+                f"{run:5} CPU: client {cpu:.2f} s"
+                + (f" + database server {server:.2f} s" if server is not None else "")
+                + f" = {1000 * busy / len(parsed):.2f} ms/record ({len(parsed) / busy:.1f} records"
+                " per CPU second)"
             )
             assert not report.failed, [str(r) for r in report.results if r.outcome == "failed"][:5]
     finally:

@@ -222,3 +222,19 @@ def test_a_trial_stored_with_the_old_fingerprint_is_unchanged_and_gets_the_new_o
     )
     changed = _study("NCT09000001", **{"identificationModule.briefTitle": "Retitled"})
     assert [r.outcome for r in import_records(_page([changed])).results] == ["updated"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="column compression is PostgreSQL's")
+def test_the_raw_record_is_compressed_with_lz4_and_reads_back_the_same():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute WHERE attrelid = 'trials_trial'::regclass "
+            "AND attname = 'raw_record'"
+        )
+        assert cursor.fetchone()[0] == "l"  # trials 0014 (the default, pglz, is "")
+    path = next(p for p in sorted(CTGOV_DIR.iterdir()) if p.suffix == ".json")
+    records = list(parse_payload(path.read_text(encoding="utf-8-sig"), label=path.name))
+    assert not import_records(records).failed
+    expected = records[0].raw if records[0].raw is not None else records[0].study
+    assert Trial.objects.get(nct_id=path.stem).raw_record == expected

@@ -422,9 +422,10 @@ def extract(text: str) -> list[Proposal]:
                     sentence.start,
                     sentence.end,
                 )
-                if p.key() in seen:
+                key = p.key()
+                if key in seen:
                     continue
-                seen.add(p.key())
+                seen.add(key)
                 once.add(kind)
                 proposals.append(p)
     return proposals

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from . import vocab as V
+from .guards import FOLDS_TO_ASCII
 from .numbers import parse_number, tidy
 from .units import to_mg_dl
 
@@ -20,7 +21,7 @@ MIN_KINDS = {"anc", "platelets", "haemoglobin", "creatinine_clearance"}
 
 
 def _may_name_lab(text: str) -> bool:
-    if not text.isascii() and not V.FOLDS_TO_ASCII.isdisjoint(text):
+    if not text.isascii() and not FOLDS_TO_ASCII.isdisjoint(text):
         return True
     lower = text.lower()
     return any(w in lower for w in V.LAB_WORDS_NOCASE) or any(w in text for w in V.LAB_WORDS_CASED)

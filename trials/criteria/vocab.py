@@ -12,6 +12,8 @@ import re
 
 from ion_portal.immunotherapy import ImmunotherapyClass as IC
 
+from .guards import guarded
+
 NOCASE = re.IGNORECASE
 
 # --- Comparators: the direction a bound goes ("min": the value is a lower bound) ---------------------
@@ -319,7 +321,6 @@ LAB_WORDS_NOCASE = (
     *("hgb", "hb", "creatinin", "crc", "glomerular", "gfr", "bilirubin"),
 )
 LAB_WORDS_CASED = ("AST", "ALT", "GOT", "GPT", "transferase", "transaminase")
-FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ K (Kelvin sign)
 AST_ALT_WORDS_RE = re.compile(r"amino ?transferases?|transaminases?", NOCASE)
 ULN_RE = re.compile(
     rf"({NUMBER})\s*(?:x|×|X|times|-fold|fold)?\s*(?:the\s+)?(?:institutional\s+)?"
@@ -466,3 +467,20 @@ CANCER_SKIP_RE = re.compile(
     r"risk of|recurrence of|\bprior\b|\bprevious\b|family",
     NOCASE,
 )
+
+# --- Literal pre-filters (trials/criteria/guards.py): each pattern searched on every sentence is asked
+# only when the lower-cased sentence holds one of the words every match contains. Same results; left
+# out: patterns anchored at a start or an end and those that start with a literal (as fast without).
+_UNGUARDED = {
+    *("HEADING_RE", "SEX_MALE_RE", "SEX_FEMALE_RE", "POST_MIN_RE", "POST_MAX_RE"),
+    *("AGE_SUBGROUP_RE", "WITHIN_NORMAL_RE", "HER2_NEGATIVE_RE", "HER2_POSITIVE_RE"),
+    *("GILBERT_RE", "AUTOIMMUNE_RE", "NON_MEASURABLE_RE", "CHECKPOINT_RE", "HBV_OR_C_RE"),
+    "VIRUS_NEGATIVE_AFTER_RE",
+}
+for _name, _value in list(globals().items()):
+    if _name.endswith("_RE") and _name not in _UNGUARDED and isinstance(_value, re.Pattern):
+        globals()[_name] = guarded(_value)
+BIOMARKERS = {kind: guarded(regex) for kind, regex in BIOMARKERS.items()}
+LABS = {kind: guarded(regex) for kind, regex in LABS.items()}
+IMMUNOTHERAPY_CLASSES = [(code, guarded(regex)) for code, regex in IMMUNOTHERAPY_CLASSES]
+CANCER_TYPES = [(slug, parent, guarded(regex)) for slug, parent, regex in CANCER_TYPES]
