@@ -232,7 +232,7 @@ def test_the_raw_record_is_compressed_with_lz4_and_reads_back_the_same():
             "SELECT attcompression FROM pg_attribute WHERE attrelid = 'trials_trial'::regclass "
             "AND attname = 'raw_record'"
         )
-        assert cursor.fetchone()[0] == "l"  # trials 0014 (the default, pglz, is "")
+        assert cursor.fetchone()[0] == "l"  # trials 0015 (the default, pglz, is "")
     path = next(p for p in sorted(CTGOV_DIR.iterdir()) if p.suffix == ".json")
     records = list(parse_payload(path.read_text(encoding="utf-8-sig"), label=path.name))
     assert not import_records(records).failed

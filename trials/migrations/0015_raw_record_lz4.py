@@ -30,7 +30,7 @@ def _backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trials", "0013_trial_published_order_index"),
+        ("trials", "0014_trial_facet_generation"),
     ]
 
     operations = [migrations.RunPython(_forwards, _backwards)]
