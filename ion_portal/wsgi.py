@@ -2,9 +2,10 @@
 
 import gc
 import os
-import threading
 
 from django.core.wsgi import get_wsgi_application
+
+from ion_portal.signals import web_process_started
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ion_portal.settings")
 application = get_wsgi_application()
@@ -14,9 +15,6 @@ application = get_wsgi_application()
 # (the pre-screen's slow requests were full collections of 100-200 ms, docs/prescreen.md).
 gc.freeze()
 
-# The trial list's facet copy is read in the background as each web process starts (about 2-3 s at
-# 560,000 trials): no user's first request waits for it, SQL answers until it is there.
-from trials.facet_index import warm_up  # noqa: E402 (needs the settings and apps loaded above)
-
-if os.environ.get("FACET_COPY_WARM_UP", "true").lower() != "false":
-    threading.Thread(target=warm_up, name="facet-copy-warm-up", daemon=True).start()
+# Start-up work of the apps that only a serving process needs (trials/signals.py: the facet copy is
+# read in a thread, so no user's first list request waits for it).
+web_process_started.send(sender=application.__class__)

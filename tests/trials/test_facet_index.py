@@ -12,6 +12,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
+from ion_portal.signals import web_process_started
 from tests.factories import make_trial
 from tests.trials.test_facets import registry  # noqa: F401 (the fixture)
 from trials import facet_index
@@ -132,7 +133,9 @@ def test_a_write_committed_by_another_connection_is_counted_on_the_next_request(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_start_up_read_fills_the_copy_and_a_request_meanwhile_is_answered_by_sql(client):
+def test_the_start_up_read_fills_the_copy_and_a_request_meanwhile_is_answered_by_sql(
+    client, monkeypatch
+):
     make_trial("NCT00000003", phases=["PHASE2"])
     facet_index._indexes.pop("default", None)
     # While the start-up read runs (it holds the lock), a request does not wait: SQL answers it.
@@ -140,9 +143,10 @@ def test_the_start_up_read_fills_the_copy_and_a_request_meanwhile_is_answered_by
         assert facet_index.raw_counts(_filterset({"status": STATUS_ALL})) is None
         assert _phase2(client.get(LIST, {"status": STATUS_ALL})) == 1
     assert "default" not in facet_index._indexes
-    # The start-up read, in a thread of its own as ion_portal/wsgi.py runs it.
-    thread = threading.Thread(target=facet_index.warm_up)
-    thread.start()
+    # The start-up read, in a thread of its own: what a web process starts (ion_portal/wsgi.py).
+    monkeypatch.setenv("FACET_COPY_WARM_UP", "true")
+    web_process_started.send(sender=None)
+    (thread,) = [t for t in threading.enumerate() if t.name == "facet-copy-warm-up"]
     thread.join()
     copy = facet_index._indexes["default"]
     response = client.get(LIST, {"status": STATUS_ALL})
