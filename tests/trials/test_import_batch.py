@@ -51,8 +51,10 @@ RECOGNISER = 3  # the vocabularies, read once per import: cancer types, drugs, n
 # cancer-type links, search vectors (PostgreSQL only), read and insert criteria, release the savepoint.
 WRITE_BATCH = {"sqlite": 14, "postgresql": 14}
 # At the end of the import (trials/facets.py, once, not per batch): savepoint, claim the trials the
-# triggers queued (DELETE … RETURNING), rebuild their facet rows, delete rows of unpublished ones, release.
-FACET_REFRESH = 5
+# triggers queued (DELETE … RETURNING), rebuild their facet rows, delete rows of unpublished ones, write
+# the rows' new token and prune old tokens (trials/facet_index.py: each process's copy knows it is old),
+# release.
+FACET_REFRESH = 7
 
 
 def _queries(records) -> tuple[int, object]:
