@@ -12,10 +12,10 @@ combination (trials/facets.py `raw_counts`, still the path of every other case).
 - Freshness: every rebuild of facet rows writes a new random token (TrialFacetGeneration, in the
   same transaction). Each request reads the token, with the cancer types and network units the
   counts are labelled with, in one statement (`state`); the copy is used only if it was built at
-  that token. Otherwise it is rebuilt first, in one snapshot (4 statements; about 3 s at 560,000
-  rows on a shared machine, docs/performance.md), unless the last rebuild was less than ten
-  rebuild-times ago (during an import): that request is answered by the SQL path. A count is
-  never taken from an old copy.
+  that token. Otherwise it is read again, in one snapshot (4 statements; about 3 s at 560,000 rows
+  on a shared machine, docs/performance.md): in the request when that read is quick, else in a
+  thread of its own at most once per ten read-times (an import writes a token per batch), the
+  requests meanwhile answered by the SQL path. A count is never taken from an old copy.
 - Only the row filters (status, phase, class, cancer type with its narrower types, site, age, sex)
   are answered here; q, drug, country and updated_since keep the SQL path.
 """
@@ -26,25 +26,19 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import numpy as np
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connections
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from ion_portal.models import CancerType, Unit
 
-from .facets import CLASS_BITS, PHASE_BITS, ROW_FILTERS, SEX_CODES, STATUS_CODES, _group_of
-from .models import DAYS_PER_YEAR, LIST_ORDER, StatusGroup, Trial, status_stale_before
-from .models_facets import TrialFacet, TrialFacetGeneration
+from .facet_copy import GROUPS, Index, _days, _micros, build
+from .facets import CLASS_BITS, PHASE_BITS, ROW_FILTERS, SEX_CODES, STATUS_CODES
+from .models import DAYS_PER_YEAR, status_stale_before
+from .models_facets import TrialFacetGeneration
 
 logger = logging.getLogger(__name__)
-EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # PostgreSQL's binary epoch of timestamps and dates
-NEVER = np.iinfo(np.int64).max  # no publication time ('infinity')
-UNVERIFIED_DATE = np.iinfo(np.int32).max  # no verified date ('infinity': never "too old")
-NO_MINIMUM, NO_MAXIMUM = np.iinfo(np.int32).min, np.iinfo(np.int32).max
-GROUPS = list(StatusGroup.values)
 # A rebuild is skipped (SQL answers) while less than this many rebuild-times have passed since the last.
 REBUILD_SPACING = 10
 REBUILD_ALWAYS_UNDER = 0.05  # seconds: small registries rebuild whenever the token changed
@@ -87,229 +81,19 @@ def state(filterset) -> State:
     return found
 
 
-# --- the copy --------------------------------------------------------------------------------------
-class Index:
-    """The facet rows as arrays, in the list's default order (rows whose trial was not in that
-    order when read, `rows - ordered` of them, come last)."""
-
-    def __init__(self, token, columns: dict, ordered: int, pairs: dict):
-        self.token = token
-        self._statuses = None
-        self.trial_id = columns["trial_id"]
-        self.ordered = ordered
-        self.published = columns["published"]
-        self.code = columns["status_code"].astype(np.int16) + 1  # 0: outside the vocabulary
-        self.verified = columns["verified"]
-        self.phase_masks, self.phase_id = _dense(columns["phase_mask"])
-        self.class_masks, self.class_id = _dense(columns["class_mask"])
-        self.sex = columns["sex_code"].astype(np.int8)
-        self.minimum, self.maximum = columns["minimum"], columns["maximum"]
-        # (row, dense id) pairs of the cancer types and the sites, and the ids behind the dense ones.
-        self.pairs = {}
-        sorter = np.argsort(self.trial_id, kind="stable")
-        for kind, (trial_ids, values) in pairs.items():
-            at = np.searchsorted(self.trial_id, trial_ids, sorter=sorter)
-            at = np.minimum(at, max(len(sorter) - 1, 0))
-            rows = sorter[at] if len(sorter) else at
-            known = self.trial_id[rows] == trial_ids if len(sorter) else np.zeros(0, bool)
-            ids, dense = _dense(values[known])
-            self.pairs[kind] = (rows[known].astype(np.intp), dense, ids)
-
-    def __len__(self):
-        return len(self.trial_id)
-
-    def statuses(self, stale_before: int):
-        """Per row its (status, stale) key; the (code, stale) of each key, the status group of each
-        key, and per row its group (index in GROUPS, -1 none). Once per day: "stale" is verified
-        before `stale_before` (days since EPOCH), which moves with today."""
-        if self._statuses is None or self._statuses[0] != stale_before:
-            key = (self.code * 2 + (self.verified < stale_before)).astype(np.intp)
-            keys = [(code, stale) for code in range(-1, len(STATUS_CODES)) for stale in (0, 1)]
-            groups = [_group_of(code, bool(stale)) for code, stale in keys]
-            lookup = np.array([GROUPS.index(g) if g else -1 for g in groups], dtype=np.int8)
-            self._statuses = (stale_before, (key, keys, groups, lookup[key]))
-        return self._statuses[1]
-
-    @property
-    def nbytes(self) -> int:
-        arrays = [v for v in vars(self).values() if isinstance(v, np.ndarray)]
-        arrays += [a for pair in self.pairs.values() for a in pair]
-        if self._statuses is not None:
-            arrays += [self._statuses[1][0], self._statuses[1][3]]
-        return sum(a.nbytes for a in arrays)
-
-
-def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values and, per value, the index of its distinct value (as numpy's own index
-    type: an index array of another type is converted on every use, 10 times slower)."""
-    distinct, inverse = np.unique(values, return_inverse=True)
-    return distinct, inverse.astype(np.intp).reshape(-1)
-
-
-SCALARS = (
-    # (column, PostgreSQL expression: non-null, fixed width; binary COPY type)
-    ("trial_id", "trial_id", ">i8"),
-    ("published", "COALESCE(published_at, 'infinity')", ">i8"),  # microseconds since EPOCH
-    ("status_code", "status_code", ">i2"),
-    ("verified", "COALESCE(status_verified, 'infinity')", ">i4"),  # days since EPOCH
-    ("phase_mask", "phase_mask", ">i4"),
-    ("class_mask", "class_mask", ">i8"),
-    ("sex_code", "sex_code", ">i2"),
-    ("minimum", f"COALESCE(minimum_age_days, {NO_MINIMUM})", ">i4"),
-    ("maximum", f"COALESCE(maximum_age_days, {NO_MAXIMUM})", ">i4"),
-)
-
-
-def _arrays(cursor, sql: str, params, types: list[str]) -> list[np.ndarray]:
-    """The columns of one PostgreSQL row of `array_send(array_agg(…))` values (non-null elements),
-    parsed by numpy from the binary array format: no Python object per value (a query of 560,000
-    rows fetched as rows, or through COPY, which hands over one row at a time, takes seconds)."""
-    cursor.execute(sql, params)
-    (row,) = cursor.fetchall()
-    columns = []
-    for value, kind in zip(row, types, strict=True):
-        if value is None:  # no rows: array_agg gives NULL
-            columns.append(np.zeros(0, dtype=np.dtype(kind).newbyteorder("=")))
-            continue
-        # Header: dimensions, null flag, element type, then length and lower bound of the one
-        # dimension; each element is its length (4 bytes) and its value.
-        elements = np.frombuffer(
-            bytes(value), dtype=np.dtype([("length", ">i4"), ("value", kind)]), offset=20
-        )
-        columns.append(elements["value"].astype(np.dtype(kind).newbyteorder("=")))
-    return columns
-
-
-def _micros(value) -> int:
-    if value is None:
-        return int(NEVER)
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)
-    return (value - EPOCH) // np.timedelta64(1, "us").item()
-
-
-def _days(value) -> int:
-    if value is None:
-        return int(UNVERIFIED_DATE)
-    if isinstance(value, str):
-        value = parse_date(value[:10])
-    return (value - EPOCH.date()).days
-
-
-def _read(connection) -> tuple[str | None, dict, np.ndarray, dict]:
-    """The token, the facet columns, the trial ids in list order and the id pairs, as one snapshot."""
-    facet, gen = TrialFacet._meta.db_table, TrialFacetGeneration._meta.db_table
-    order = (
-        Trial.objects.using(connection.alias)
-        .filter(status=Trial.Status.PUBLISHED)
-        .order_by(*LIST_ORDER)
-        .values_list("pk")
-    )
-    order_sql, order_params = order.query.sql_with_params()
-    pg = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {gen} ORDER BY id DESC LIMIT 1")  # noqa: S608
-        tokens = [row[0] for row in cursor.fetchall()]
-        if pg:
-
-            def agg(expression):
-                return f"array_send(array_agg({expression}))"
-
-            values = _arrays(
-                cursor,
-                f"SELECT {', '.join(agg(e) for _n, e, _t in SCALARS)} FROM {facet}",  # noqa: S608
-                None,
-                [t for _n, _e, t in SCALARS],
-            )
-            columns = dict(zip([n for n, _e, _t in SCALARS], values, strict=True))
-            # The ids in list order: aggregated from the ordered sub-select (an index-only scan of
-            # trials 0013; PostgreSQL aggregates a sorted sub-select's rows in its order).
-            (order_ids,) = _arrays(
-                cursor,
-                f"SELECT {agg('s.id')} FROM ({order_sql}) s(id)",  # noqa: S608 (no user input)
-                order_params,
-                [">i8"],
-            )
-            kind, trial_ids, ids = _arrays(
-                cursor,
-                f"SELECT {agg('p.kind')}, {agg('p.trial_id')}, {agg('p.id')} FROM ("  # noqa: S608
-                f"SELECT 0 AS kind, trial_id, v AS id FROM {facet}, unnest(cancer_type_ids) v "
-                f"UNION ALL SELECT 1, trial_id, v FROM {facet}, unnest(site_ids) v "
-                f"WHERE site_ids <> '{{}}') p",
-                None,
-                [">i4", ">i8", ">i4"],
-            )
-        else:
-            cursor.execute(
-                "SELECT trial_id, published_at, status_code, status_verified, phase_mask, "  # noqa: S608
-                f"class_mask, sex_code, minimum_age_days, maximum_age_days FROM {facet}"
-            )
-            rows = cursor.fetchall()
-            convert = [int, _micros, int, _days, int, int, int, int, int]
-            nulls = [None, None, None, None, None, None, None, NO_MINIMUM, NO_MAXIMUM]
-            columns = {
-                name: np.array(
-                    [
-                        nulls[n] if r[n] is None and nulls[n] is not None else convert[n](r[n])
-                        for r in rows
-                    ],
-                    dtype=np.dtype(kind).newbyteorder("="),
-                )
-                for n, (name, _e, kind) in enumerate(SCALARS)
-            }
-            cursor.execute(order_sql, order_params)
-            order_ids = np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
-            cursor.execute(
-                f"SELECT 0, f.trial_id, j.value FROM {facet} f, json_each(f.cancer_type_ids) j "  # noqa: S608
-                f"UNION ALL SELECT 1, f.trial_id, j.value FROM {facet} f, json_each(f.site_ids) j"
-            )
-            pairs = cursor.fetchall()
-            kind = np.array([p[0] for p in pairs], dtype=np.int32)
-            trial_ids = np.array([p[1] for p in pairs], dtype=np.int64)
-            ids = np.array([p[2] for p in pairs], dtype=np.int32)
-    pairs = {
-        "cancer_type": (trial_ids[kind == 0], ids[kind == 0]),
-        "site": (trial_ids[kind == 1], ids[kind == 1]),
-    }
-    return (tokens[0] if len(tokens) == 1 else None), columns, order_ids, pairs
-
-
-def build(using: str = "default") -> Index:
-    """Read the facet rows into a new Index (one snapshot: a REPEATABLE READ transaction of its own
-    on PostgreSQL when not already in one; inside a transaction its statements see one database)."""
-    connection = connections[using]
-    if connection.in_atomic_block:
-        token, columns, order_ids, pairs = _read(connection)
-    else:
-        with transaction.atomic(using=using):
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            token, columns, order_ids, pairs = _read(connection)
-    # Rows in list order: the position of each row's trial in the order, unknown ones last.
-    facet_ids = columns["trial_id"]
-    sorter = np.argsort(order_ids, kind="stable")
-    at = np.searchsorted(order_ids, facet_ids, sorter=sorter)
-    at = np.minimum(at, max(len(order_ids) - 1, 0))
-    found = (
-        (order_ids[sorter[at]] == facet_ids) if len(order_ids) else np.zeros(len(facet_ids), bool)
-    )
-    rank = np.where(found, sorter[at] if len(order_ids) else 0, len(order_ids))
-    rank = rank.astype(np.int64) * 2 + (~found)  # unknown rows after every known one
-    permutation = np.argsort(rank, kind="stable")
-    columns = {name: values[permutation] for name, values in columns.items()}
-    return Index(token, columns, int(found.sum()), pairs)
-
-
+# --- the copy: read once per token, in this process ------------------------------------------
 _indexes: dict[str, Index] = {}
 _rebuilt: dict[str, tuple[float, float]] = {}  # alias -> (monotonic end, seconds it took)
-_lock = threading.Lock()
+_lock = threading.Lock()  # held while the copy is read
+_lock_starting = threading.Lock()  # held while a reading thread is started
+_reading: dict[str, threading.Thread] = {}  # alias -> the last thread started to read the copy
 
 
 def current(filterset) -> Index | None:
-    """The copy at the current token (rebuilt first if needed and allowed), or None: SQL answers."""
+    """The copy at the current token, or None: SQL answers. A stale copy that reads quickly (a small
+    registry) is read again in this request; a large one in a thread of its own (`read_in_background`,
+    at most once per REBUILD_SPACING read-times: an import changes the token every batch), and until
+    that read ends the requests are answered by SQL: no request waits seconds for the read."""
     using = filterset.queryset.db
     token = state(filterset).token
     if token is None:
@@ -318,16 +102,18 @@ def current(filterset) -> Index | None:
     if index is not None and index.token == token:
         return index
     ended, took = _rebuilt.get(using, (0.0, 0.0))
-    if took >= REBUILD_ALWAYS_UNDER and time.monotonic() - ended < REBUILD_SPACING * took:
-        return None
-    index = _rebuild(using, token)
-    return index if index is not None and index.token == token else None
+    if took < REBUILD_ALWAYS_UNDER:
+        index = _rebuild(using, token)
+        return index if index is not None and index.token == token else None
+    if time.monotonic() - ended >= REBUILD_SPACING * took:
+        read_in_background(using)
+    return None
 
 
-def _rebuild(using: str, token: str | None = None) -> Index | None:
-    """Read the copy again unless another thread of this process is reading it (the start-up read
-    of warm_up(): this request is answered by SQL meanwhile, it does not wait) or just read it."""
-    if not _lock.acquire(blocking=False):
+def _rebuild(using: str, token: str | None = None, wait: bool = False) -> Index | None:
+    """Read the copy again unless another thread of this process is reading it (a request does not
+    wait: SQL answers it meanwhile; a reading thread waits, `wait`) or just read it."""
+    if not _lock.acquire(blocking=wait):
         return None
     try:
         index = _indexes.get(using)
@@ -341,15 +127,30 @@ def _rebuild(using: str, token: str | None = None) -> Index | None:
 
 
 def warm_up(using: str = "default") -> bool:
-    """Read the copy as a web process starts (in a thread: ion_portal/wsgi.py); whether it was read.
-    A database down or not migrated is logged, never raised: requests read the copy or use SQL."""
+    """Read the copy (in a thread of its own: `read_in_background`); whether it was read. A database
+    down or not migrated is logged, never raised: requests read the copy or use SQL."""
     try:
-        return _rebuild(using) is not None
+        return _rebuild(using, wait=True) is not None
     except DatabaseError:
-        logger.warning("Facet copy not read at start-up", exc_info=True)
+        logger.warning("Facet copy not read", exc_info=True)
         return False
     finally:
         connections[using].close()  # this thread's connection, not a request's
+
+
+def read_in_background(using: str = "default") -> threading.Thread | None:
+    """Start reading the copy in a thread of its own (as a web process starts, and when a large copy
+    is stale), unless such a thread is already running; the thread started, or None."""
+    with _lock_starting:
+        running = _reading.get(using)
+        if running is not None and running.is_alive():
+            return None
+        thread = threading.Thread(
+            target=warm_up, args=(using,), name="facet-copy-read", daemon=True
+        )
+        _reading[using] = thread
+        thread.start()
+        return thread
 
 
 # --- counts ----------------------------------------------------------------------------------------

@@ -2,14 +2,13 @@
 changes (see trials.filters.facet_counts); a web process reads the facet copy as it starts."""
 
 import os
-import threading
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from ion_portal.signals import web_process_started
 
-from .facet_index import warm_up
+from .facet_index import read_in_background
 from .filters import invalidate_facet_cache
 from .models import Intervention, Trial, TrialSite
 from .models_criteria import EligibilityCriterion
@@ -41,4 +40,4 @@ def read_the_facet_copy_in_the_background(sender, **kwargs):
     its own: requests meanwhile are answered by SQL (trials/facet_index.py). FACET_COPY_WARM_UP=false
     turns it off (the test suite: its modules import the WSGI application before a test database)."""
     if os.environ.get("FACET_COPY_WARM_UP", "true").lower() != "false":
-        threading.Thread(target=warm_up, name="facet-copy-warm-up", daemon=True).start()
+        read_in_background()

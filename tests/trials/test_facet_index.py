@@ -146,8 +146,8 @@ def test_the_start_up_read_fills_the_copy_and_a_request_meanwhile_is_answered_by
     # The start-up read, in a thread of its own: what a web process starts (ion_portal/wsgi.py).
     monkeypatch.setenv("FACET_COPY_WARM_UP", "true")
     web_process_started.send(sender=None)
-    (thread,) = [t for t in threading.enumerate() if t.name == "facet-copy-warm-up"]
-    thread.join()
+    assert facet_index._reading["default"].name == "facet-copy-read"
+    facet_index._reading["default"].join()  # the thread the signal started
     copy = facet_index._indexes["default"]
     response = client.get(LIST, {"status": STATUS_ALL})
     assert facet_index._indexes["default"] is copy  # the request used it, read nothing again
@@ -155,3 +155,34 @@ def test_the_start_up_read_fills_the_copy_and_a_request_meanwhile_is_answered_by
     assert facet_index.raw_counts(_filterset({"status": STATUS_ALL})) == raw_counts(
         _filterset({"status": STATUS_ALL})
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_stale_copy_is_read_again_in_the_background_not_in_the_request(client, monkeypatch):
+    """A copy that takes seconds to read (560,000 trials) is read again by a thread of its own after a
+    write: the request that finds it stale, and those while the thread reads, are answered by SQL
+    with the new counts; once the thread ends the copy answers again, at the new token."""
+    make_trial("NCT00000004", phases=["PHASE2"])
+    params = {"status": STATUS_ALL}
+    assert _phase2(client.get(LIST, params)) == 1
+    old = facet_index._indexes["default"]
+    facet_index._reading.pop("default", None)
+    monkeypatch.setattr(facet_index, "REBUILD_ALWAYS_UNDER", 0)  # every read counts as a slow one
+    monkeypatch.setattr(facet_index, "REBUILD_SPACING", 0)
+    with facet_index._lock:  # the background read waits until the request has been answered
+        make_trial("NCT00000005", phases=["PHASE2"])
+        response = client.get(LIST, params)
+        assert _phase2(response) == 2  # SQL: the new trial counted
+        assert facet_index._indexes["default"] is old  # not read in the request
+        reader = facet_index._reading["default"]
+        assert reader.is_alive() and reader.name == "facet-copy-read"
+        assert facet_index.read_in_background() is None  # one reading thread at a time
+        assert _phase2(client.get(LIST, params)) == 2  # meanwhile: SQL again, no second thread
+        assert facet_index._reading["default"] is reader
+    reader.join()
+    fresh = facet_index._indexes["default"]
+    assert fresh is not old and fresh.token == facet_index.state(_filterset(params)).token
+    response = client.get(LIST, params)
+    assert facet_index._indexes["default"] is fresh  # the copy answers again
+    assert _phase2(response) == 2
+    assert facet_index.raw_counts(_filterset(params)) == raw_counts(_filterset(params))
