@@ -8,6 +8,8 @@ load-independent figure). Reports p50/p95 in ms and the ratio of p50 and p95 to 
 - list/search **cold**: every request is a filter combination not asked before (a fresh age value with
   a phase, class and sex, in an order drawn from `--seed`, new on every run), so no cached facet or
   count can serve it;
+- search of a **query never asked before**: two words of the synthetic texts in an order no earlier
+  request used, so no process has the query's matches (trials/search_matches.py) yet;
 - list/search **warm**: the same URL again;
 - trial page: a different published trial each time;
 - API list: pages of /api/v1/trials/ fetched by 4 concurrent clients (p95 and requests/s);
@@ -42,6 +44,15 @@ PHASES = ["PHASE1", "PHASE2", "PHASE3", "NA", "EARLY_PHASE1", "PHASE4"]
 CLASSES = ["anti-pd-1", "anti-pd-l1", "anti-ctla-4", "car-t", "bispecific"]
 SEXES = ["FEMALE", "MALE"]
 TERMS = ["pembrolizumab", "nivolumab", "melanoma", "lung", "keytruda", "atezolizumab"]
+# Words of the synthetic summaries and titles (trials/management/commands/seed_synthetic.py): two of
+# them, in an order never asked before, make a query no process has matched yet.
+WORDS = [
+    "safety", "efficacy", "investigational", "regimen", "adults", "advanced", "cycles",
+    "progression", "toxicity", "endpoint", "survival", "blinded", "independent", "central",
+    "secondary", "overall", "objective", "response", "duration", "biopsies", "blood", "samples",
+    "baseline", "translational", "research", "graded", "guidelines", "previously", "checkpoint",
+    "eligible", "expansion", "cohort", "quality", "questionnaire", "patients", "study",
+]  # fmt: skip
 
 
 class Server:
@@ -177,6 +188,11 @@ def main():
         server,
         (f"/trials/?q={term}&age={age}&sex={sex}" for term, age, sex in terms),
         args.runs,
+    )
+    pairs = list(itertools.permutations(WORDS, 2))
+    rng.shuffle(pairs)
+    results["search, a query never asked before (two words)"] = measure(
+        server, (f"/trials/?q={a}+{b}" for a, b in pairs), args.runs
     )
     for label, url in [
         ("list, warm (default /trials/)", "/trials/"),

@@ -46,17 +46,23 @@ class Index:
         self.minimum, self.maximum = columns["minimum"], columns["maximum"]
         # (row, dense id) pairs of the cancer types and the sites, and the ids behind the dense ones.
         self.pairs = {}
-        sorter = np.argsort(self.trial_id, kind="stable")
+        self.by_trial = np.argsort(self.trial_id, kind="stable")  # rows in trial-id order
         for kind, (trial_ids, values) in pairs.items():
-            at = np.searchsorted(self.trial_id, trial_ids, sorter=sorter)
-            at = np.minimum(at, max(len(sorter) - 1, 0))
-            rows = sorter[at] if len(sorter) else at
-            known = self.trial_id[rows] == trial_ids if len(sorter) else np.zeros(0, bool)
+            rows, known = self.rows_of(trial_ids)
             ids, dense = _dense(values[known])
-            self.pairs[kind] = (rows[known].astype(np.intp), dense, ids)
+            self.pairs[kind] = (rows, dense, ids)
 
     def __len__(self):
         return len(self.trial_id)
+
+    def rows_of(self, trial_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of these trials, and which of the trials have one (a facet row)."""
+        if not len(self.by_trial):
+            return np.zeros(0, np.intp), np.zeros(len(trial_ids), bool)
+        at = np.searchsorted(self.trial_id, trial_ids, sorter=self.by_trial)
+        rows = self.by_trial[np.minimum(at, len(self.by_trial) - 1)]
+        known = self.trial_id[rows] == trial_ids
+        return rows[known].astype(np.intp), known
 
     def statuses(self, stale_before: int):
         """Per row its (status, stale) key; the (code, stale) of each key, the status group of each

@@ -37,11 +37,14 @@ from .facet_copy import GROUPS, Index, _days, _micros, build
 from .facets import CLASS_BITS, PHASE_BITS, ROW_FILTERS, SEX_CODES, STATUS_CODES
 from .models import DAYS_PER_YEAR, status_stale_before
 from .models_facets import TrialFacetGeneration
+from .search_matches import row_mask_and_rank
 
 logger = logging.getLogger(__name__)
 # A rebuild is skipped (SQL answers) while less than this many rebuild-times have passed since the last.
 REBUILD_SPACING = 10
-REBUILD_ALWAYS_UNDER = 0.05  # seconds: small registries rebuild whenever the token changed
+# Seconds: a copy that read faster than this is read again in the request that finds it stale (a
+# small registry: the test suite's, `make run`'s); a slower one in a thread of its own.
+REBUILD_ALWAYS_UNDER = 0.5
 
 
 @dataclass
@@ -155,11 +158,12 @@ def read_in_background(using: str = "default") -> threading.Thread | None:
 
 # --- counts ----------------------------------------------------------------------------------------
 def applies(filterset) -> bool:
-    """Whether the copy can answer: valid filters, none but the row filters."""
+    """Whether the copy can answer: valid filters, none but the row filters and a text search (its
+    matches read once per query and token: trials/search_matches.py)."""
     if not filterset.is_valid():
         return False
     return all(
-        name in ROW_FILTERS or name == "ordering" or value in (None, "", [])
+        name in ROW_FILTERS or name in ("ordering", "q") or value in (None, "", [])
         for name, value in filterset.form.cleaned_data.items()
     )
 
@@ -196,6 +200,12 @@ def _masks(index: Index, filterset, known: State) -> tuple[np.ndarray, dict, np.
 def _compute_masks(index: Index, filterset, known: State) -> tuple[np.ndarray, dict, np.ndarray]:
     cleaned = filterset.form.cleaned_data
     base = index.published <= _micros(timezone.now())
+    rank = None
+    if cleaned.get("q"):
+        memo = filterset.__dict__.setdefault("_search_memo", {})  # TrialFilter.filter_q's
+        matched, rank = row_mask_and_rank(index, filterset, memo)
+        base &= matched
+    filterset.__dict__["_facet_rank"] = rank
     if cleaned.get("age") is not None:
         days = int(cleaned["age"]) * DAYS_PER_YEAR
         base &= (index.minimum <= days) & (index.maximum >= days)
@@ -287,8 +297,9 @@ def raw_counts(filterset) -> dict | None:
 
 
 def page_ids(filterset, start: int, stop: int) -> list[int] | None:
-    """The ids of the results start..stop in the default order (last update, NCT ID), or None when
-    the copy cannot say (other filters or order, no current copy, a matching row out of order)."""
+    """The ids of the results start..stop in the default order (last update, NCT ID) or, for a search
+    ranked by the database, by relevance (rank, then that order: the SQL path's), or None when the
+    copy cannot say (other filters or order, no current copy, a matching row out of order)."""
     if not applies(filterset) or filterset.ordering_choice not in ("last_update", "relevance"):
         return None
     index = current(filterset)
@@ -298,4 +309,8 @@ def page_ids(filterset, start: int, stop: int) -> list[int] | None:
     kept = _keeps(base, dims)
     if kept[index.ordered :].any():
         return None
-    return index.trial_id[np.flatnonzero(kept)[start:stop]].tolist()
+    rows = np.flatnonzero(kept)
+    rank = filterset.__dict__.get("_facet_rank")
+    if filterset.ordering_choice == "relevance" and rank is not None:
+        rows = rows[np.argsort(-rank[rows], kind="stable")]  # stable: ties keep the list's order
+    return index.trial_id[rows[start:stop]].tolist()
