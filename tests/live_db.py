@@ -40,7 +40,7 @@ from pytest_django.live_server_helper import LiveServer
 from ion_portal.models import CancerType
 from ion_portal.permissions import grant_curator_permissions
 from ion_portal.vocabularies import seed_core_vocabularies
-from tests.snapshots import RowSnapshot, _tables, shared_snapshot
+from tests.snapshots import RowSnapshot, _state, _tables, shared_snapshot
 
 READ_ONLY_FIXTURES = ("read_only_live_server", "read_only_page")
 WRITES = "live_db_writes"  # the trigger log (a temporary table on SQLite)
@@ -124,6 +124,40 @@ def guard_message(nodeid: str, tables: list[str]) -> str:
     )
 
 
+def _delete_rows_not_in(state: dict) -> None:
+    """Delete every row whose key `state` (tests.snapshots `_state`) does not list, in one transaction
+    (foreign keys are checked at its end); again while triggers keep adding rows."""
+    quote = connection.ops.quote_name
+    for _attempt in range(3):
+        extra = {}
+        for model in _tables():
+            kept = set(state.get(model._meta.label, ()))
+            keys = [
+                key
+                for key in model._base_manager.values_list("pk", flat=True)
+                if str(key) not in kept
+            ]
+            if keys:
+                extra[model] = keys
+        if not extra:
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for model, keys in extra.items():
+                pk = model._meta.pk
+                values = [pk.get_db_prep_value(key, connection) for key in keys]
+                for start in range(0, len(values), _CHUNK):
+                    chunk = values[start : start + _CHUNK]
+                    # Names from the models, quoted; every key a parameter.
+                    cursor.execute(
+                        f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608
+                        f"WHERE {quote(pk.column)} IN ({', '.join(['%s'] * len(chunk))})",
+                        chunk,
+                    )
+    raise RuntimeError("rows keep coming back after their deletion")
+
+
 class SharedDatabase:
     """This worker's loaded demo data (one per process: module state, like the database itself)."""
 
@@ -131,6 +165,7 @@ class SharedDatabase:
         self.snapshot: RowSnapshot | None = None
         self.blocker = None
         self.media: Path | None = None
+        self.before: dict = {}  # the keys of every table's rows before the load
 
     @property
     def loaded(self) -> bool:
@@ -139,37 +174,34 @@ class SharedDatabase:
     def load(self, django_db_blocker, tmp_path_factory) -> None:
         if self.loaded:
             return
+        with django_db_blocker.unblock():
+            before = _state()
         snapshot = shared_snapshot(
             django_db_blocker, tmp_path_factory, "read_only_live_db", _load, media=True
         )
         self.media = Path(tmp_path_factory.mktemp("read_only_media"))
+        loaded = {
+            model._meta.label: [str(row[model._meta.pk.attname]) for row in rows]
+            for model, rows in snapshot.added.items()
+        }
         with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(self.media)):
             snapshot.restore()  # committed: autocommit outside any test transaction
+            # The trials' own triggers (trials/models_facets.py) queued the inserted trials again:
+            # drop those queue rows, the loader had refreshed them already.
+            _delete_rows_not_in(
+                {label: [*keys, *loaded.get(label, ())] for label, keys in before.items()}
+            )
             install_guard()
-        self.snapshot, self.blocker = snapshot, django_db_blocker
+        self.snapshot, self.blocker, self.before = snapshot, django_db_blocker, before
 
     def unload(self) -> None:
-        """Delete exactly the rows the load added: the database is again as the loader found it (the
-        guard has seen no other write)."""
+        """Delete every row the load added (and those the trials' triggers queued as they went): the
+        database is again as the loader found it (the guard has seen no other write)."""
         if not self.loaded:
             return
         with self.blocker.unblock():
             remove_guard()
-            with transaction.atomic(), connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                for model, rows in self.snapshot.added.items():
-                    pk = model._meta.pk
-                    keys = [pk.get_db_prep_value(row[pk.attname], connection) for row in rows]
-                    quote = connection.ops.quote_name
-                    for start in range(0, len(keys), _CHUNK):
-                        chunk = keys[start : start + _CHUNK]
-                        # Names from the models, quoted; every key a parameter.
-                        cursor.execute(
-                            f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608
-                            f"WHERE {quote(pk.column)} IN ({', '.join(['%s'] * len(chunk))})",
-                            chunk,
-                        )
+            _delete_rows_not_in(self.before)
         self.snapshot = None
 
     def discard(self) -> None:
@@ -197,7 +229,12 @@ def _read_only_server(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         server = LiveServer(_address(request.config))
     yield server
-    server.stop()
+    server.thread.terminate()
+    # The session's Chromium (`browser`, closed after this fixture) may still hold keep-alive
+    # connections to this server: when it lets go, their threads close the test thread's SQLite
+    # connection, which must still be shareable then. It stops being shared at the end of the run.
+    shared = list(server.thread.connections_override.values())
+    request.config.add_cleanup(lambda: [conn.dec_thread_sharing() for conn in shared])
 
 
 @pytest.fixture
