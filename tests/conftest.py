@@ -6,7 +6,6 @@ import os
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS
 from django.test.utils import teardown_databases
 from django.utils import translation
@@ -136,13 +135,11 @@ def curator_client(client, curator):
     return client
 
 
-def _seed_demo():
-    call_command("seed_demo", allow_production=True, verbosity=0)
-
-
 @pytest.fixture(scope="session")
 def _seed_demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> RowSnapshot:
-    return shared_snapshot(django_db_blocker, tmp_path_factory, "seed_demo", _seed_demo, media=True)
+    return shared_snapshot(
+        django_db_blocker, tmp_path_factory, "seed_demo", live_db.seed_demo, media=True
+    )
 
 
 @pytest.fixture

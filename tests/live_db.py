@@ -4,11 +4,11 @@ A test that asks for `page` or `live_server` is transactional: pytest-django flu
 it, so each one loads its data again. Tests that only look at the demo content (layout, accessibility,
 search, widths) ask for `read_only_live_server` (or `read_only_page`, tests/browser/conftest.py) instead:
 
-- The first such test of a worker loads the core vocabularies, the curators' permissions and the demo
-  data set (`manage.py seed_demo`) and COMMITS them, so the server's own connections see them on
+- The first such test of a worker loads the core vocabularies and the curators' permissions (when a
+  flush took them) and the demo data set (`manage.py seed_demo`) and COMMITS them, so the server's own connections see them on
   PostgreSQL (on SQLite pytest-django's live server shares the test thread's in-memory connection). The
-  rows come from a snapshot (tests/snapshots.py `shared_snapshot`): the loader runs once for the run, and
-  the snapshot says exactly which rows were added.
+  rows come from the `seed_demo` snapshot of tests/conftest.py (tests/snapshots.py `shared_snapshot`):
+  the loader runs once for the run, and the snapshot says exactly which rows were added.
 - The data stays for the following read-only tests: no flush, no new load. They run as one group after
   the database tests and before the transactional ones (tests/conftest.py `pytest_collection_modifyitems`).
 - The first test of another kind that needs the database unloads it (tests/conftest.py
@@ -42,7 +42,7 @@ from ion_portal.permissions import grant_curator_permissions
 from ion_portal.vocabularies import seed_core_vocabularies
 from tests.snapshots import RowSnapshot, _state, _tables, shared_snapshot
 
-READ_ONLY_FIXTURES = ("read_only_live_server", "read_only_page")
+READ_ONLY_FIXTURES = ("read_only_live_server",)  # the read-only pages ask for it
 WRITES = "live_db_writes"  # the trigger log (a temporary table on SQLite)
 _CHUNK = 500
 
@@ -51,12 +51,17 @@ def is_read_only(item) -> bool:
     return any(name in getattr(item, "fixturenames", ()) for name in READ_ONLY_FIXTURES)
 
 
-def _load() -> None:
-    """What a read-only test finds: the vocabularies and permissions `core_vocabularies` restores after a
-    flush (tests/browser/conftest.py), and the whole demo data set."""
+def seed_demo() -> None:
+    """The demo data set, as `manage.py seed_demo --allow-production` loads it (the loader of the
+    `seed_demo` snapshot, tests/conftest.py, which the shared data reuses)."""
+    call_command("seed_demo", allow_production=True, verbosity=0)
+
+
+def _seed_vocabularies() -> None:
+    """The vocabularies and permissions `core_vocabularies` restores after a flush
+    (tests/browser/conftest.py); already there in a migrated database."""
     seed_core_vocabularies(Group, CancerType)
     grant_curator_permissions()
-    call_command("seed_demo", allow_production=True, verbosity=0)
 
 
 def _table_names() -> list[str]:
@@ -176,8 +181,12 @@ class SharedDatabase:
             return
         with django_db_blocker.unblock():
             before = _state()
+            _seed_vocabularies()
+            seeded = _state()
+        # The snapshot the `seeded_demo` tests use (the same name and loader): taken once for the run
+        # when the database is as theirs was (migrated, which it is before the transactional tests).
         snapshot = shared_snapshot(
-            django_db_blocker, tmp_path_factory, "read_only_live_db", _load, media=True
+            django_db_blocker, tmp_path_factory, "seed_demo", seed_demo, media=True
         )
         self.media = Path(tmp_path_factory.mktemp("read_only_media"))
         loaded = {
@@ -189,7 +198,7 @@ class SharedDatabase:
             # The trials' own triggers (trials/models_facets.py) queued the inserted trials again:
             # drop those queue rows, the loader had refreshed them already.
             _delete_rows_not_in(
-                {label: [*keys, *loaded.get(label, ())] for label, keys in before.items()}
+                {label: [*keys, *loaded.get(label, ())] for label, keys in seeded.items()}
             )
             install_guard()
         self.snapshot, self.blocker, self.before = snapshot, django_db_blocker, before

@@ -95,6 +95,14 @@ def read_only_page(browser, read_only_live_server):
 
 
 @pytest.fixture
+def read_only_page_with_service_worker(browser, read_only_live_server):
+    """`page_with_service_worker` on the shared read-only database."""
+    context, page = _page(browser, read_only_live_server, service_workers="allow")
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def page_with_service_worker(browser, live_server, core_vocabularies):
     """A page whose service workers run (offline tests): wait for the worker to take control."""
     context, page = _page(browser, live_server, service_workers="allow")

@@ -26,8 +26,8 @@ def test_home_to_about_to_contact_form_sent(page):
     assert "melanoma trials" in mail.outbox[0].body
 
 
-@pytest.mark.django_db(transaction=True)
-def test_invalid_contact_form_keeps_input_in_the_browser(page):
+def test_invalid_contact_form_keeps_input_in_the_browser(read_only_page):
+    page = read_only_page
     page.goto("/contact/")
     page.get_by_label("Your name").fill("Jo")
     page.get_by_label("Your e-mail address").fill("not-an-email")

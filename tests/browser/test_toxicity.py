@@ -73,8 +73,8 @@ def test_patient_card_is_made_and_printable(read_only_page):
     expect(page.locator(".tox-card-form")).to_be_hidden()
 
 
-def test_guideline_page_reloads_offline_after_one_visit(page_with_service_worker, guidelines):
-    page = page_with_service_worker
+def test_guideline_page_reloads_offline_after_one_visit(read_only_page_with_service_worker):
+    page = read_only_page_with_service_worker
     page.goto("/toxicity/")
     # The service worker installs, stores every guideline page and takes control.
     page.wait_for_function(
