@@ -28,13 +28,12 @@ refuses one that does.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -247,20 +246,6 @@ def _read_only_server(request, django_db_setup, django_db_blocker):
     request.config.add_cleanup(lambda: [conn.dec_thread_sharing() for conn in shared])
 
 
-@contextmanager
-def _closed_after_each_request():
-    """CONN_MAX_AGE 0 for the server's request threads: Chromium keeps its connections to the server
-    open, and with persistent database connections (settings: 60 s) each of those threads would keep
-    a PostgreSQL session, which the drop of the test database at the end of the run would refuse."""
-    database = connections.settings[DEFAULT_DB_ALIAS]  # the dict every connection's settings are
-    kept = database.get("CONN_MAX_AGE", 0)
-    database["CONN_MAX_AGE"] = 0
-    try:
-        yield
-    finally:
-        database["CONN_MAX_AGE"] = kept
-
-
 @pytest.fixture
 def read_only_live_server(request, _read_only_server, django_db_blocker, tmp_path_factory):
     """The live server on the shared demo data; the test fails if it wrote to the database."""
@@ -272,11 +257,7 @@ def read_only_live_server(request, _read_only_server, django_db_blocker, tmp_pat
     SHARED.load(django_db_blocker, tmp_path_factory)
     server = _read_only_server
     # The server's thread and the test's own ORM reads use the database without a `db` fixture.
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(SHARED.media)),
-        _closed_after_each_request(),
-    ):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(SHARED.media)):
         server._live_server_modified_settings.enable()
         try:
             yield server
