@@ -5,21 +5,25 @@ it, so each one loads its data again. Tests that only look at the demo content (
 search, widths) ask for `read_only_live_server` (or `read_only_page`, tests/browser/conftest.py) instead:
 
 - The first such test of a worker loads the core vocabularies and the curators' permissions (when a
-  flush took them) and the demo data set (`manage.py seed_demo`) and COMMITS them, so the server's own connections see them on
-  PostgreSQL (on SQLite pytest-django's live server shares the test thread's in-memory connection). The
-  rows come from the `seed_demo` snapshot of tests/conftest.py (tests/snapshots.py `shared_snapshot`):
-  the loader runs once for the run, and the snapshot says exactly which rows were added.
+  flush took them) and the demo data set (`manage.py seed_demo`) and COMMITS them, so the server's own
+  connections see them on PostgreSQL (on SQLite pytest-django's live server shares the test thread's
+  in-memory connection with its threads). The rows come from the `seed_demo` snapshot of
+  tests/conftest.py (tests/snapshots.py `shared_snapshot`): the loader runs once for the run, and the
+  snapshot says exactly which rows were added.
 - The data stays for the following read-only tests: no flush, no new load. They run as one group after
-  the database tests and before the transactional ones (tests/conftest.py `pytest_collection_modifyitems`).
+  the database tests and before the transactional ones (tests/conftest.py
+  `pytest_collection_modifyitems`), so each worker loads once.
 - The first test of another kind that needs the database unloads it (tests/conftest.py
-  `pytest_runtest_setup`): the added rows are deleted again, so that test finds the database as the
-  loader found it.
-- Guard: while the data is loaded, a trigger on every table notes any INSERT, UPDATE or DELETE. After each
-  read-only test the guard reads that log; a test that wrote fails (at teardown) naming the tables, and
-  the data is thrown away (a flush, as after a transactional test) and loaded afresh for the next one.
-  No table is exempt: an anonymous page view writes no row (sessions are saved only when something is put
-  in them, and the cache and rate limits live in the cache, not the database), so a session row means
-  the test signed in or kept state, which a read-only test must not do.
+  `pytest_runtest_setup`): every row added since the load began is deleted again, so that test finds
+  the database as the loader found it (migrated, or flushed by an earlier transactional test).
+- Guard: while the data is loaded, a trigger on every table notes any INSERT, UPDATE or DELETE, from
+  the test or from the server. After each read-only test the guard reads that log; a test that wrote
+  fails (at teardown) naming the tables, and the data is thrown away (a flush, as after a transactional
+  test) and loaded afresh for the next read-only test.
+- No table is exempt. Page views of an anonymous visitor write no row: sessions (database-backed) are
+  only saved once something is put in them, the language choice is a cookie, and the cache and rate
+  limits live in the cache, not the database. A session row therefore means the test signed in or
+  kept state, which a read-only test must not do (the moved tests pass the guard as they are).
 
 Read-only tests carry no `django_db` marker (it would flush the shared data after them): the fixture
 refuses one that does.
