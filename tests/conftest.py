@@ -6,14 +6,16 @@ import os
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS
 from django.test.utils import teardown_databases
 from django.utils import translation
 from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
 from ion_portal import demo as core_demo
 from ion_portal.models import CURATORS_GROUP, MEMBERS_GROUP, PARTNERS_GROUP, User
+from tests import live_db
 from tests.factories import give_second_factor, make_user
+from tests.live_db import _read_only_server, read_only_live_server  # noqa: F401 (fixtures)
 from tests.shared_db import shared_setup_databases
 from tests.snapshots import FAST_HASHERS, RowSnapshot, shared_folder, shared_snapshot
 from trials import demo as trials_demo
@@ -41,6 +43,8 @@ def django_db_setup(
         _disable_migrations()
     keepdb = django_db_keepdb and not django_db_createdb
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    if any(live_db.is_read_only(item) for item in request.session.items):
+        aliases.add(DEFAULT_DB_ALIAS)  # pytest-django counts the read-only tests' fixtures out
     shared = shared_folder(tmp_path_factory) / "migrated-db"
     with django_db_blocker.unblock():
         config = shared_setup_databases(
@@ -131,13 +135,11 @@ def curator_client(client, curator):
     return client
 
 
-def _seed_demo():
-    call_command("seed_demo", allow_production=True, verbosity=0)
-
-
 @pytest.fixture(scope="session")
 def _seed_demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> RowSnapshot:
-    return shared_snapshot(django_db_blocker, tmp_path_factory, "seed_demo", _seed_demo, media=True)
+    return shared_snapshot(
+        django_db_blocker, tmp_path_factory, "seed_demo", live_db.seed_demo, media=True
+    )
 
 
 @pytest.fixture
@@ -204,7 +206,10 @@ SLOW_TESTS = {
 
 def _database_group(item) -> int:
     """pytest-django's order (plugin.py): 0 database tests in a rolled-back transaction, 1 transactional
-    ones (their flush empties the database, so they come after), 2 tests without a database."""
+    ones (their flush empties the database, so they come after), 2 tests without a database; and 3 the
+    browser tests on the shared read-only database (tests.live_db), between 0 and 1."""
+    if live_db.is_read_only(item):
+        return 3
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
     transactional = bool(
@@ -218,20 +223,28 @@ def _database_group(item) -> int:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """After pytest-django has ordered the tests: the tests without a database first (they can run at any
-    point), then the database tests, then the transactional ones; in each group the modules with the
+    point), then the database tests, then the read-only browser tests (each worker loads their shared
+    data once and unloads it before the next other test), then the transactional ones; in each group the modules with the
     slowest tests first, each module's tests kept together and in their order (module fixtures)."""
     weight: dict[tuple, float] = {}
     for item in items:
         key = (_database_group(item), item.nodeid.split("::")[0])
         weight[key] = weight.get(key, 0) + SLOW_TESTS.get(item.nodeid.split("[")[0], 0)
     position = {id(item): index for index, item in enumerate(items)}
-    order = {0: 1, 1: 2, 2: 0}
+    order = {2: 0, 0: 1, 3: 2, 1: 3}
 
     def key(item):
         group = _database_group(item)
         return (order[group], -weight[(group, item.nodeid.split("::")[0])], position[id(item)])
 
     items.sort(key=key)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of a test that uses the database: unload the read-only tests' shared data."""
+    if _database_group(item) in (0, 1):
+        live_db.release_for(item)
 
 
 def _delete_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):

@@ -86,6 +86,23 @@ def page(browser, live_server, core_vocabularies):
 
 
 @pytest.fixture
+def read_only_page(browser, read_only_live_server):
+    """`page` on the shared, loaded database of the read-only tests (tests/live_db.py): the demo data
+    set is there, and the test fails if it writes to the database."""
+    context, page = _page(browser, read_only_live_server, service_workers="block")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def read_only_page_with_service_worker(browser, read_only_live_server):
+    """`page_with_service_worker` on the shared read-only database."""
+    context, page = _page(browser, read_only_live_server, service_workers="allow")
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def page_with_service_worker(browser, live_server, core_vocabularies):
     """A page whose service workers run (offline tests): wait for the worker to take control."""
     context, page = _page(browser, live_server, service_workers="allow")

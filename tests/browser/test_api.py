@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from tests.browser.helpers import axe_violations
 
 
-def test_partners_page_is_linked_from_the_footer_and_accessible(page):
+def test_partners_page_is_linked_from_the_footer_and_accessible(read_only_page):
+    page = read_only_page
     page.goto("/")
     page.get_by_role("contentinfo").get_by_role("link", name="For partners").click()
     expect(page).to_have_url(re.compile(r"/partners/$"))
@@ -19,7 +20,10 @@ def test_partners_page_is_linked_from_the_footer_and_accessible(page):
     assert axe_violations(page) == []
 
 
-def test_swagger_docs_render_from_our_own_static_files_without_csp_errors(page, live_server):
+def test_swagger_docs_render_from_our_own_static_files_without_csp_errors(
+    read_only_page, read_only_live_server
+):
+    page = read_only_page
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     requested_hosts = set()
@@ -33,4 +37,4 @@ def test_swagger_docs_render_from_our_own_static_files_without_csp_errors(page, 
     page.get_by_text("List published trials").click()
     expect(page.locator(".parameters").get_by_text("immunotherapy_class").first).to_be_visible()
     assert errors == []
-    assert requested_hosts == {live_server.url.split("/")[2]}  # no CDN
+    assert requested_hosts == {read_only_live_server.url.split("/")[2]}  # no CDN

@@ -11,8 +11,6 @@ from playwright.sync_api import expect
 from tests.browser.helpers import axe_violations
 from tests.factories import PASSWORD, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 COLLECTION = "Melanoma immunotherapy longitudinal blood cohort"
 
 
@@ -37,6 +35,7 @@ def _sign_in(browser, live_server, email):
     return page
 
 
+@pytest.mark.django_db(transaction=True)
 def test_member_request_is_forwarded_by_a_curator_and_accepted_by_the_provider(
     browser, live_server, page, demo_data
 ):
@@ -99,7 +98,8 @@ def test_member_request_is_forwarded_by_a_curator_and_accepted_by_the_provider(
     assert CollaborationRequest.objects.get().state == "closed"
 
 
-def test_directory_and_detail_pages_are_accessible(page, demo_data):
+def test_directory_and_detail_pages_are_accessible(read_only_page):
+    page = read_only_page
     for url in [
         "/collaborations/",
         "/collaborations/platforms/",

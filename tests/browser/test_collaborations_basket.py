@@ -12,8 +12,6 @@ from playwright.sync_api import expect
 from tests.browser.helpers import axe_violations
 from tests.factories import PASSWORD, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 BLOOD = "Melanoma immunotherapy longitudinal blood cohort"  # dermatology
 FFPE = "Melanoma FFPE archive of immunotherapy-treated patients"  # biobank
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -49,6 +47,7 @@ def _check(page):
     assert width <= 390, (page.url, width)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_basket_journey_two_units_one_request_each_provider_their_part(
     browser, live_server, demo_data
 ):
@@ -128,8 +127,10 @@ def test_basket_journey_two_units_one_request_each_provider_their_part(
     _check(member)
 
 
-def test_directory_pages_fit_a_phone(browser, live_server, demo_data):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+def test_directory_pages_fit_a_phone(browser, read_only_live_server):
+    context = browser.new_context(
+        base_url=read_only_live_server.url, viewport={"width": 390, "height": 844}
+    )
     page = context.new_page()
     for url in [
         "/collaborations/platforms/",

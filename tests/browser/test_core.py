@@ -8,9 +8,8 @@ from django.core import mail
 from tests.browser.helpers import axe_violations
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
 
-
+@pytest.mark.django_db(transaction=True)
 def test_home_to_about_to_contact_form_sent(page):
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="About").click()
@@ -27,7 +26,8 @@ def test_home_to_about_to_contact_form_sent(page):
     assert "melanoma trials" in mail.outbox[0].body
 
 
-def test_invalid_contact_form_keeps_input_in_the_browser(page):
+def test_invalid_contact_form_keeps_input_in_the_browser(read_only_page):
+    page = read_only_page
     page.goto("/contact/")
     page.get_by_label("Your name").fill("Jo")
     page.get_by_label("Your e-mail address").fill("not-an-email")
@@ -38,6 +38,7 @@ def test_invalid_contact_form_keeps_input_in_the_browser(page):
     assert page.get_by_label("Your e-mail address").input_value() == "not-an-email"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_sign_up_then_verification_link_logs_in(page, live_server, settings):
     settings.SITE_URL = live_server.url  # e-mail links point at the public address (SITE_URL)
     page.goto("/accounts/signup/")
@@ -58,7 +59,8 @@ def test_sign_up_then_verification_link_logs_in(page, live_server, settings):
     assert page.get_by_role("link", name="My account").is_visible()
 
 
-def test_language_switch_shows_dutch_on_the_same_page(page):
+def test_language_switch_shows_dutch_on_the_same_page(read_only_page):
+    page = read_only_page
     page.goto("/about/")
     page.get_by_label("Language").select_option("nl")
     page.wait_for_url("**/nl/about/")
@@ -73,6 +75,7 @@ def test_language_switch_shows_dutch_on_the_same_page(page):
 @pytest.mark.parametrize(
     "path", ["/", "/about/", "/contact/", "/accounts/login/", "/accounts/signup/", "/nl/"]
 )
-def test_core_pages_have_no_serious_accessibility_violations(page, path):
+def test_core_pages_have_no_serious_accessibility_violations(read_only_page, path):
+    page = read_only_page
     page.goto(path)
     assert axe_violations(page) == []

@@ -7,19 +7,11 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from education import demo
 from tests.browser.helpers import axe_violations
 
-pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture
-def demo_data(core_vocabularies, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    demo.load()
-
-
-def test_agenda_to_event_to_ics_download(page, demo_data):
+def test_agenda_to_event_to_ics_download(read_only_page):
+    page = read_only_page
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Agenda").click()
     page.wait_for_url("**/events/")
@@ -45,7 +37,8 @@ def test_agenda_to_event_to_ics_download(page, demo_data):
     assert vevent["dtstart"].params["TZID"] == "Europe/Brussels"
 
 
-def test_language_switch_keeps_the_event_page(page, demo_data):
+def test_language_switch_keeps_the_event_page(read_only_page):
+    page = read_only_page
     page.goto("/events/irae-management-course/")
     page.get_by_label("Language").select_option("nl")
     page.wait_for_url("**/nl/events/irae-management-course/")
@@ -53,7 +46,8 @@ def test_language_switch_keeps_the_event_page(page, demo_data):
     assert page.get_by_role("link", name="Toevoegen aan agenda (.ics)").is_visible()
 
 
-def test_resource_library_filters_by_language_and_opens_a_pdf(page, demo_data):
+def test_resource_library_filters_by_language_and_opens_a_pdf(read_only_page):
+    page = read_only_page
     page.goto("/resources/")
     page.get_by_label("Language of the material").select_option("de")
     page.get_by_role("button", name="Apply filters").click()
@@ -86,6 +80,7 @@ def test_resource_library_filters_by_language_and_opens_a_pdf(page, demo_data):
         "/nl/patients/side-effects/",
     ],
 )
-def test_education_pages_have_no_serious_accessibility_violations(page, demo_data, path):
+def test_education_pages_have_no_serious_accessibility_violations(read_only_page, path):
+    page = read_only_page
     page.goto(path)
     assert axe_violations(page) == []

@@ -12,8 +12,6 @@ from education.demo_registration import DEMO_CERTIFICATE_CODE
 from education.models import Registration
 from tests.browser.helpers import axe_violations
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 
 @pytest.fixture
 def demo_data(core_vocabularies, settings, tmp_path):
@@ -21,6 +19,7 @@ def demo_data(core_vocabularies, settings, tmp_path):
     demo.load()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_register_see_the_personal_page_and_cancel(page, demo_data, mailoutbox):
     page.goto("/events/immunotherapy-masterclass/")
     assert page.get_by_text("30 places left.").is_visible()
@@ -59,6 +58,7 @@ def test_register_see_the_personal_page_and_cancel(page, demo_data, mailoutbox):
     assert page.get_by_text("30 places left.").is_visible()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_full_event_offers_the_waiting_list(page, demo_data):
     page.goto("/events/irae-case-workshop/")
     assert page.get_by_text("This event is full.").is_visible()
@@ -73,7 +73,8 @@ def test_a_full_event_offers_the_waiting_list(page, demo_data):
     assert axe_violations(page) == []
 
 
-def test_certificate_verification_page(page, demo_data):
+def test_certificate_verification_page(read_only_page):
+    page = read_only_page
     page.goto("/events/certificates/")
     page.get_by_label("Verification code").fill(DEMO_CERTIFICATE_CODE.lower())
     page.get_by_role("button", name="Verify").click()

@@ -13,14 +13,8 @@ from tests.browser.helpers import axe_violations
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def guidelines(transactional_db):
-    from toxicity import demo
-
-    demo.load()
-
-
-def test_the_switcher_offers_french_and_keeps_the_page(page):
+def test_the_switcher_offers_french_and_keeps_the_page(read_only_page):
+    page = read_only_page
     page.goto("/about/")
     page.get_by_label("Language").select_option("fr")
     page.wait_for_url("**/fr/about/")
@@ -57,10 +51,10 @@ def _card_measures(page) -> dict:
     [(["pembrolizumab", "ipilimumab"], False), (["axicabtagene ciloleucel"], True)],
 )
 def test_the_french_patient_card_prints_within_a_phone_and_a_wallet_card(
-    browser, live_server, core_vocabularies, guidelines, drugs, cell_therapy
+    browser, read_only_live_server, drugs, cell_therapy
 ):
     context = browser.new_context(
-        base_url=live_server.url, viewport=PHONE, locale="fr-BE", service_workers="block"
+        base_url=read_only_live_server.url, viewport=PHONE, locale="fr-BE", service_workers="block"
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -104,7 +98,8 @@ def test_the_french_patient_card_prints_within_a_phone_and_a_wallet_card(
         "/fr/accounts/login/",
     ],
 )
-def test_french_pages_have_no_serious_accessibility_violations(page, guidelines, url):
+def test_french_pages_have_no_serious_accessibility_violations(read_only_page, url):
+    page = read_only_page
     page.goto(url)
     assert page.locator("html").get_attribute("lang") == "fr"
     assert axe_violations(page) == []

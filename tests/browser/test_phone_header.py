@@ -27,7 +27,8 @@ async () => {
     ("path", "label", "link"),
     [("/", "Menu", "Clinical trials"), ("/nl/", "Menu", "Klinische studies")],
 )
-def test_phone_header_is_one_row_with_a_menu_button(page, path, label, link):
+def test_phone_header_is_one_row_with_a_menu_button(read_only_page, path, label, link):
+    page = read_only_page
     page.set_viewport_size(PHONE)
     page.goto(path)
     toggle = page.get_by_role("button", name=label)
@@ -45,7 +46,8 @@ def test_phone_header_is_one_row_with_a_menu_button(page, path, label, link):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_wide_screens_show_the_navigation_without_a_menu_button(page):
+def test_wide_screens_show_the_navigation_without_a_menu_button(read_only_page):
+    page = read_only_page
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/")
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
@@ -55,7 +57,8 @@ def test_wide_screens_show_the_navigation_without_a_menu_button(page):
 
 
 @pytest.mark.parametrize("path", ["/", "/nl/", "/trials/", "/toxicity/", "/contact/"])
-def test_no_layout_shift_when_the_scripts_load(page, path):
+def test_no_layout_shift_when_the_scripts_load(read_only_page, path):
+    page = read_only_page
     page.set_viewport_size(PHONE)
     page.goto(path)
     page.wait_for_load_state("load")

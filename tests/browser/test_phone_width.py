@@ -10,11 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-import pytest
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
 EXTRA_PAGES = [
@@ -63,11 +59,10 @@ def _sitemap_urls(page) -> list[str]:
     return re.findall(r"<loc>([^<]+)</loc>", page.content())
 
 
-def test_no_page_is_wider_than_a_phone_in_either_language(browser, live_server, settings):
-    from ion_portal.models import CancerType  # noqa: F401 (the demo loader needs the vocabularies)
-
+def test_no_page_is_wider_than_a_phone_in_either_language(browser, read_only_live_server, settings):
+    # The shared read-only database holds what `manage.py seed_demo` loads (tests/live_db.py).
+    live_server = read_only_live_server
     settings.SITE_URL = live_server.url
-    call_command("seed_demo", allow_production=True, verbosity=0)
     context = browser.new_context(
         base_url=live_server.url, viewport=PHONE, locale="en-GB", service_workers="block"
     )

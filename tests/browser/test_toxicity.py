@@ -18,7 +18,8 @@ def guidelines(transactional_db):
     demo.load()
 
 
-def test_search_diarrhoea_leads_to_the_colitis_grade_3_row(page, guidelines):
+def test_search_diarrhoea_leads_to_the_colitis_grade_3_row(read_only_page):
+    page = read_only_page
     page.goto("/toxicity/")
     page.get_by_label("Symptom, organ, CTCAE term or drug class").fill("diarrhoea")
     # Live results appear as the clinician types, without pressing Search.
@@ -33,8 +34,8 @@ def test_search_diarrhoea_leads_to_the_colitis_grade_3_row(page, guidelines):
     expect(page.get_by_text("does not replace clinical judgement")).to_be_visible()
 
 
-def test_search_works_without_javascript(browser, live_server, guidelines, core_vocabularies):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+def test_search_works_without_javascript(browser, read_only_live_server):
+    context = browser.new_context(base_url=read_only_live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/toxicity/")
     page.get_by_label("Symptom, organ, CTCAE term or drug class").fill("short of breath")
@@ -45,7 +46,8 @@ def test_search_works_without_javascript(browser, live_server, guidelines, core_
     context.close()
 
 
-def test_print_view_of_a_guideline_fits_one_a4_page(page, guidelines):
+def test_print_view_of_a_guideline_fits_one_a4_page(read_only_page):
+    page = read_only_page
     page.goto("/toxicity/colitis/")
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
@@ -56,7 +58,8 @@ def test_print_view_of_a_guideline_fits_one_a4_page(page, guidelines):
     assert pages == 1
 
 
-def test_patient_card_is_made_and_printable(page, guidelines):
+def test_patient_card_is_made_and_printable(read_only_page):
+    page = read_only_page
     page.goto("/toxicity/patient-card/")
     page.get_by_label("pembrolizumab").check()
     page.get_by_label("ipilimumab").check()
@@ -70,8 +73,8 @@ def test_patient_card_is_made_and_printable(page, guidelines):
     expect(page.locator(".tox-card-form")).to_be_hidden()
 
 
-def test_guideline_page_reloads_offline_after_one_visit(page_with_service_worker, guidelines):
-    page = page_with_service_worker
+def test_guideline_page_reloads_offline_after_one_visit(read_only_page_with_service_worker):
+    page = read_only_page_with_service_worker
     page.goto("/toxicity/")
     # The service worker installs, stores every guideline page and takes control.
     page.wait_for_function(
@@ -96,7 +99,8 @@ def test_guideline_page_reloads_offline_after_one_visit(page_with_service_worker
 @pytest.mark.parametrize(
     "url", ["/toxicity/", "/toxicity/colitis/", "/toxicity/task-force/", "/toxicity/icans/"]
 )
-def test_main_pages_have_no_serious_accessibility_violations(page, guidelines, url):
+def test_main_pages_have_no_serious_accessibility_violations(read_only_page, url):
+    page = read_only_page
     page.goto(url)
     assert axe_violations(page) == []
 
@@ -115,7 +119,8 @@ def test_member_task_force_page_has_no_serious_accessibility_violations(
     assert axe_violations(page) == []
 
 
-def test_print_keeps_the_divergence_table_evidence_scale_and_demo_banner(page, guidelines):
+def test_print_keeps_the_divergence_table_evidence_scale_and_demo_banner(read_only_page):
+    page = read_only_page
     page.goto("/toxicity/nephritis/")
     page.emulate_media(media="print")
     expect(page.locator(".tox-divergence")).to_be_visible()
@@ -124,11 +129,11 @@ def test_print_keeps_the_divergence_table_evidence_scale_and_demo_banner(page, g
     expect(page.locator(".tox-demo-banner")).to_contain_text("Demonstration content")
 
 
-def test_patient_card_for_car_t_fits_a_phone_with_its_warning_signs(
-    browser, live_server, guidelines
-):
+def test_patient_card_for_car_t_fits_a_phone_with_its_warning_signs(browser, read_only_live_server):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, service_workers="block"
+        base_url=read_only_live_server.url,
+        viewport={"width": 390, "height": 844},
+        service_workers="block",
     )
     page = context.new_page()
     page.goto("/toxicity/patient-card/?drugs=tisagenlecleucel&drugs=nivolumab&language=en")
@@ -160,11 +165,11 @@ def _toxicity_pages() -> list[str]:
     return pages
 
 
-def test_no_toxicity_page_is_wider_than_a_phone_in_either_language(
-    browser, live_server, guidelines
-):
+def test_no_toxicity_page_is_wider_than_a_phone_in_either_language(browser, read_only_live_server):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, service_workers="block"
+        base_url=read_only_live_server.url,
+        viewport={"width": 390, "height": 844},
+        service_workers="block",
     )
     page = context.new_page()
     too_wide = []
@@ -179,9 +184,11 @@ def test_no_toxicity_page_is_wider_than_a_phone_in_either_language(
     context.close()
 
 
-def test_grade_table_is_one_card_per_grade_on_a_phone(browser, live_server, guidelines):
+def test_grade_table_is_one_card_per_grade_on_a_phone(browser, read_only_live_server):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, service_workers="block"
+        base_url=read_only_live_server.url,
+        viewport={"width": 390, "height": 844},
+        service_workers="block",
     )
     page = context.new_page()
     page.goto("/nl/toxicity/colitis/")

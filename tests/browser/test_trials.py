@@ -7,19 +7,11 @@ import re
 
 from playwright.sync_api import expect
 
-from ion_portal import demo as core_demo
-from trials import demo as trials_demo
-
 from .helpers import axe_violations
 
 
-def load_demo():
-    core_demo.load()
-    trials_demo.load()
-
-
-def test_search_filter_open_and_back_keeps_the_filters(page):
-    load_demo()
+def test_search_filter_open_and_back_keeps_the_filters(read_only_page):
+    page = read_only_page
     page.goto("/trials/?status=all")
 
     page.get_by_label("Search trials").fill("pembrolizumab")
@@ -47,9 +39,8 @@ def test_search_filter_open_and_back_keeps_the_filters(page):
     expect(page.locator("#result-count")).to_contain_text("1 trial found")
 
 
-def test_the_list_works_without_javascript(browser, live_server, core_vocabularies):
-    load_demo()
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+def test_the_list_works_without_javascript(browser, read_only_live_server):
+    context = browser.new_context(base_url=read_only_live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/trials/?status=all")
     page.get_by_role("checkbox", name=re.compile(r"^Phase 3")).check()
@@ -60,8 +51,8 @@ def test_the_list_works_without_javascript(browser, live_server, core_vocabulari
     context.close()
 
 
-def test_list_and_trial_pages_have_no_serious_accessibility_violations(page):
-    load_demo()
+def test_list_and_trial_pages_have_no_serious_accessibility_violations(read_only_page):
+    page = read_only_page
     page.goto("/trials/?status=all")
     assert axe_violations(page) == []
 
@@ -106,10 +97,11 @@ def test_any_status_then_an_age_keeps_any_status(page):
     assert "status=all" in page.url and "age=45" in page.url
 
 
-def test_on_a_phone_the_filters_fold_behind_one_button(browser, live_server, core_vocabularies):
-    load_demo()
+def test_on_a_phone_the_filters_fold_behind_one_button(browser, read_only_live_server):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 375, "height": 740}, service_workers="block"
+        base_url=read_only_live_server.url,
+        viewport={"width": 375, "height": 740},
+        service_workers="block",
     )
     page = context.new_page()
     page.goto("/trials/?status=all")
@@ -131,8 +123,8 @@ def test_on_a_phone_the_filters_fold_behind_one_button(browser, live_server, cor
     context.close()
 
 
-def test_searches_that_understand_classes_and_dutch_names(page):
-    load_demo()
+def test_searches_that_understand_classes_and_dutch_names(read_only_page):
+    page = read_only_page
     page.goto("/trials/?status=all")
     search = page.get_by_label("Search trials")
 
