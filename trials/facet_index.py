@@ -17,7 +17,8 @@ combination (trials/facets.py `raw_counts`, still the path of every other case).
   thread of its own at most once per ten read-times (an import writes a token per batch), the
   requests meanwhile answered by the SQL path. A count is never taken from an old copy.
 - Only the row filters (status, phase, class, cancer type with its narrower types, site, age, sex)
-  are answered here; q, drug, country and updated_since keep the SQL path.
+  and a text search (q: its matches read once per query and token, trials/search_matches.py) are
+  answered here; drug, country and updated_since keep the SQL path.
 """
 
 from __future__ import annotations
